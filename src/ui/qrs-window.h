@@ -1,0 +1,22 @@
+/* qrs-window.h
+ *
+ * Copyright 2026 The QR Sign-In developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "qrs-application.h"
+
+G_BEGIN_DECLS
+
+#define QRS_TYPE_WINDOW (qrs_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (QrsWindow, qrs_window, QRS, WINDOW, AdwApplicationWindow)
+
+QrsWindow *qrs_window_new (QrsApplication *application);
+
+G_END_DECLS
