@@ -1,0 +1,93 @@
+/* qrs-config.h
+ *
+ * Copyright 2026 The QR Sign-In developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "qrs-genauth-provider.h"
+
+G_BEGIN_DECLS
+
+/* Where the QR image comes from. The nicks are the --qr-source values. */
+typedef enum {
+  QRS_QR_SOURCE_SERVER, /*< nick=server >*/
+  QRS_QR_SOURCE_LOCAL,  /*< nick=local >*/
+} QrsQrSource;
+
+#define QRS_CONFIG_ERROR (qrs_config_error_quark ())
+
+/* What is wrong with a configuration. Every one means "exit 2". */
+typedef enum {
+  QRS_CONFIG_ERROR_NO_SERVER,        /* no server address, outside demo mode */
+  QRS_CONFIG_ERROR_NO_APP_ID,        /* no app id, outside demo mode */
+  QRS_CONFIG_ERROR_BAD_SERVER,       /* the server address is not a usable URL */
+  QRS_CONFIG_ERROR_INSECURE_SERVER,  /* plain http to another computer, not allowed */
+  QRS_CONFIG_ERROR_BAD_ID,           /* an app or user pool id with forbidden characters */
+  QRS_CONFIG_ERROR_BAD_VALUE,        /* an option or key with a value it cannot have */
+  QRS_CONFIG_ERROR_NOT_KIOSK,        /* --on-success without --kiosk */
+  QRS_CONFIG_ERROR_NO_CLIENT_SECRET, /* a secret auth method without a readable secret */
+} QrsConfigError;
+
+/* The environment variable a client secret may come from. It is never
+ * passed on to the --on-success command.
+ */
+#define QRS_CONFIG_CLIENT_SECRET_ENV "QRS_CLIENT_SECRET"
+
+#define QRS_CONFIG_DEFAULT_WELCOME_SECONDS  5
+#define QRS_CONFIG_MIN_WELCOME_SECONDS      1
+#define QRS_CONFIG_MAX_WELCOME_SECONDS      60
+#define QRS_CONFIG_DEFAULT_AUTO_REFRESH_CAP 5
+
+/* Everything the command line and GSettings decide, merged: read it after
+ * qrs_config_validate() has passed, and treat it as read-only. Strings
+ * that are not set are %NULL, never "".
+ */
+typedef struct
+{
+  char                 *server;              /* "server" */
+  char                 *app_id;              /* "app-id" */
+  char                 *userpool_id;         /* "userpool-id" */
+  QrsQrSource           qr_source;           /* "qr-source" */
+  QrsGenauthStatusPath  status_path;         /* "status-path" (GSettings only) */
+  gboolean              kiosk;               /* "kiosk" */
+  char                 *on_success;          /* "on-success": a command line */
+  gboolean              demo;                /* "demo" (command line only) */
+  gboolean              allow_insecure_http; /* "allow-insecure-http" */
+  gboolean              verbose;             /* "verbose" (command line only) */
+  guint                 welcome_seconds;     /* "welcome-seconds" (GSettings only) */
+  guint                 auto_refresh_cap;    /* "auto-refresh-cap" (GSettings only) */
+  QrsGenauthClientAuth  token_auth_method;   /* "token-auth-method" (GSettings only) */
+  char                 *client_secret_file;  /* "client-secret-file" (GSettings only) */
+
+  /*< private >*/
+  gboolean              on_success_from_command_line;
+} QrsConfig;
+
+#define QRS_TYPE_CONFIG (qrs_config_get_type ())
+
+GType                qrs_config_get_type            (void) G_GNUC_CONST;
+GQuark               qrs_config_error_quark         (void);
+
+QrsConfig           *qrs_config_new                 (void);
+QrsConfig           *qrs_config_copy                (QrsConfig        *self);
+void                 qrs_config_free                (QrsConfig        *self);
+
+void                 qrs_config_load_settings       (QrsConfig        *self,
+                                                     GSettings        *settings);
+gboolean             qrs_config_apply_options       (QrsConfig        *self,
+                                                     GVariantDict     *options,
+                                                     GError          **error);
+gboolean             qrs_config_validate            (const QrsConfig  *self,
+                                                     GError          **error);
+
+QrsGenauthProvider  *qrs_config_create_provider     (const QrsConfig  *self,
+                                                     GError          **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QrsConfig, qrs_config_free)
+
+G_END_DECLS
