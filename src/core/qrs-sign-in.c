@@ -40,6 +40,7 @@ struct _QrsSignIn
   QrsCode *code;
   GBytes *qr_image;
   char *display_name;
+  char *photo_url;
   GBytes *photo;
   gint64 expires_at;
   QrsConnection connection;
@@ -73,6 +74,7 @@ enum {
   PROP_CODE,
   PROP_QR_IMAGE,
   PROP_DISPLAY_NAME,
+  PROP_PHOTO_URL,
   PROP_PHOTO,
   PROP_EXPIRES_AT,
   PROP_CONNECTION,
@@ -229,6 +231,7 @@ drop_code (QrsSignIn *self)
     }
   set_bytes (self, &self->qr_image, NULL, PROP_QR_IMAGE);
   set_string (self, &self->display_name, NULL, PROP_DISPLAY_NAME);
+  set_string (self, &self->photo_url, NULL, PROP_PHOTO_URL);
   set_bytes (self, &self->photo, NULL, PROP_PHOTO);
   set_int64 (self, &self->expires_at, 0, PROP_EXPIRES_AT);
 }
@@ -477,6 +480,8 @@ note_person (QrsSignIn       *self,
 
   if (display_name != NULL)
     set_string (self, &self->display_name, display_name, PROP_DISPLAY_NAME);
+  if (photo_url != NULL)
+    set_string (self, &self->photo_url, photo_url, PROP_PHOTO_URL);
 
   /* Once per code, and only from the web: the URL comes from the server. */
   if (photo_url != NULL && !self->photo_requested && self->downloads != NULL)
@@ -916,8 +921,6 @@ qrs_sign_in_dispose (GObject *object)
   g_clear_object (&self->downloads);
   g_clear_object (&self->authorized);
   g_clear_object (&self->code);
-  if (self->network_monitor != NULL)
-    g_signal_handlers_disconnect_by_data (self->network_monitor, self);
   g_clear_object (&self->network_monitor);
   g_clear_object (&self->downloader);
   g_clear_object (&self->provider);
@@ -934,6 +937,7 @@ qrs_sign_in_finalize (GObject *object)
   g_clear_pointer (&self->qr_image, g_bytes_unref);
   g_clear_pointer (&self->photo, g_bytes_unref);
   g_clear_pointer (&self->display_name, g_free);
+  g_clear_pointer (&self->photo_url, g_free);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->server_message, g_free);
   g_clear_pointer (&self->request_id, g_free);
@@ -981,6 +985,10 @@ qrs_sign_in_get_property (GObject    *object,
 
     case PROP_DISPLAY_NAME:
       g_value_set_string (value, self->display_name);
+      break;
+
+    case PROP_PHOTO_URL:
+      g_value_set_string (value, self->photo_url);
       break;
 
     case PROP_PHOTO:
@@ -1118,6 +1126,13 @@ qrs_sign_in_class_init (QrsSignInClass *klass)
   properties[PROP_DISPLAY_NAME] =
     g_param_spec_string ("display-name", NULL, NULL, NULL, ro);
   /**
+   * QrsSignIn:photo-url:
+   *
+   * Where the scanning person's avatar is, as the server said.
+   */
+  properties[PROP_PHOTO_URL] =
+    g_param_spec_string ("photo-url", NULL, NULL, NULL, ro);
+  /**
    * QrsSignIn:photo:
    *
    * The scanning person's avatar as downloaded (undecoded), or %NULL.
@@ -1250,6 +1265,14 @@ qrs_sign_in_get_display_name (QrsSignIn *self)
   g_return_val_if_fail (QRS_IS_SIGN_IN (self), NULL);
 
   return self->display_name;
+}
+
+const char *
+qrs_sign_in_get_photo_url (QrsSignIn *self)
+{
+  g_return_val_if_fail (QRS_IS_SIGN_IN (self), NULL);
+
+  return self->photo_url;
 }
 
 GBytes *

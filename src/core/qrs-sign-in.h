@@ -52,6 +52,7 @@ QrsSignInStatus  qrs_sign_in_get_status           (QrsSignIn      *self);
 QrsCode         *qrs_sign_in_get_code             (QrsSignIn      *self);
 GBytes          *qrs_sign_in_get_qr_image         (QrsSignIn      *self);
 const char      *qrs_sign_in_get_display_name     (QrsSignIn      *self);
+const char      *qrs_sign_in_get_photo_url        (QrsSignIn      *self);
 GBytes          *qrs_sign_in_get_photo            (QrsSignIn      *self);
 gint64           qrs_sign_in_get_expires_at       (QrsSignIn      *self);
 gint64           qrs_sign_in_get_time_left_ms     (QrsSignIn      *self);

@@ -7,31 +7,403 @@
 
 #include "config.h"
 
+#include <unistd.h>
+
 #include <glib/gi18n.h>
 
 #include "qrs-application.h"
+#include "qrs-config.h"
+#include "qrs-emulator.h"
+#include "qrs-hand-off.h"
+#include "qrs-phone-window.h"
 #include "qrs-window.h"
 
+/* How long "Signed in as …" stays on screen in window mode after the tokens
+ * went out, so the person sees it worked.
+ */
+#define SIGNED_IN_LINGER_MS 800
+
+/* QrsApplication turns the command line and settings into a QrsConfig,
+ * builds the provider, the sign-in model and the window, and hands the
+ * result over: as JSON on stdout and an exit status in window mode, to the
+ * --on-success command in kiosk mode.
+ */
 struct _QrsApplication
 {
   AdwApplication parent_instance;
+
+  QrsConfig *config;
+  QrsEmulator *emulator;
+  QrsProvider *provider;
+  QrsSignIn *sign_in;
+  QrsWindow *window;
+  GCancellable *cancellable;
+  int exit_status;
+  guint inhibit_cookie;
+  guint welcome_id;
+  guint linger_id;
+  guint signed_in : 1;
+  guint options_handled : 1;
 };
 
 G_DEFINE_FINAL_TYPE (QrsApplication, qrs_application, ADW_TYPE_APPLICATION)
 
+static const GOptionEntry option_entries[] = {
+  { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The sign-in server, e.g. https://example.genauth.ai"), N_("URL") },
+  { "app-id", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The application's id on the sign-in server"), N_("ID") },
+  { "userpool-id", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The user pool's id, if the server wants it"), N_("ID") },
+  { "qr-source", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Show the server's QR image (server) or encode it here (local)"), N_("server|local") },
+  { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Run unattended and full screen, one sign-in after another"), NULL },
+  { "on-success", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("In kiosk mode, run COMMAND after each sign-in with the tokens on its standard input"), N_("COMMAND") },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Sign in against a built-in pretend server, with a pretend phone"), NULL },
+  { "allow-insecure-http", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Allow a server address with plain http:// on another computer"), NULL },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, NULL,
+    N_("Describe what happens on standard error (never tokens)"), NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Show the version and exit"), NULL },
+  { NULL }
+};
+
+/*
+ * Configuration
+ */
+
+/* Settings are optional: running from the build tree, or with the schema
+ * not installed, the command line alone decides.
+ */
+static GSettings *
+lookup_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_debug ("No GSettings schema %s: using the command line only", APP_ID);
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static int
+qrs_application_handle_local_options (GApplication *app,
+                                      GVariantDict *options)
+{
+  QrsApplication *self = QRS_APPLICATION (app);
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->options_handled = TRUE;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      self->exit_status = QRS_EXIT_SIGNED_IN;
+      return 0;
+    }
+
+  if (g_variant_dict_contains (options, "verbose"))
+    g_log_set_debug_enabled (TRUE);
+
+  self->config = qrs_config_new ();
+  settings = lookup_settings ();
+  if (settings != NULL)
+    qrs_config_load_settings (self->config, settings);
+
+  if (!qrs_config_apply_options (self->config, options, &error) ||
+      !qrs_config_validate (self->config, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return QRS_EXIT_USAGE;
+    }
+
+  return -1;
+}
+
+/*
+ * The hand-over
+ */
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  QrsApplication *self = user_data;
+
+  self->linger_id = 0;
+  g_application_quit (G_APPLICATION (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+welcome_over_cb (gpointer user_data)
+{
+  QrsApplication *self = user_data;
+
+  self->welcome_id = 0;
+  qrs_sign_in_start (self->sign_in);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_success_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A broken hook must not take the kiosk down with it. */
+  if (!qrs_hand_off_run_command_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("The --on-success command failed: %s", error->message);
+  else if (error == NULL)
+    g_debug ("The --on-success command succeeded");
+}
+
+static void
+finished_cb (QrsApplication *self,
+             QrsTokenSet    *token_set,
+             QrsSignIn      *sign_in)
+{
+  g_autoptr(QrsHandOffJson) json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json = qrs_hand_off_to_json (token_set,
+                               qrs_sign_in_get_display_name (sign_in),
+                               qrs_sign_in_get_photo_url (sign_in));
+
+  if (self->config->kiosk)
+    {
+      if (self->config->on_success != NULL)
+        qrs_hand_off_run_command_async (self->config->on_success, json,
+                                        QRS_HAND_OFF_DEFAULT_TIMEOUT, self->cancellable,
+                                        on_success_done_cb, NULL);
+
+      g_clear_handle_id (&self->welcome_id, g_source_remove);
+      self->welcome_id = g_timeout_add_seconds (self->config->welcome_seconds, welcome_over_cb, self);
+      return;
+    }
+
+  if (!qrs_hand_off_write (STDOUT_FILENO, json, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      self->exit_status = QRS_EXIT_GAVE_UP;
+    }
+  else
+    {
+      self->exit_status = QRS_EXIT_SIGNED_IN;
+    }
+
+  self->signed_in = TRUE;
+  self->linger_id = g_timeout_add (SIGNED_IN_LINGER_MS, quit_cb, self);
+}
+
+/* Closing the window ends the sign-in: declined or abandoned (1), or
+ * failed (3). A kiosk window cannot be closed.
+ */
+static gboolean
+close_request_cb (QrsApplication *self,
+                  GtkWindow      *window)
+{
+  if (self->config->kiosk)
+    return TRUE;
+
+  if (!self->signed_in)
+    {
+      switch (qrs_sign_in_get_status (self->sign_in))
+        {
+        case QRS_SIGN_IN_STATUS_ERROR:
+        case QRS_SIGN_IN_STATUS_EXPIRED:
+          self->exit_status = QRS_EXIT_GAVE_UP;
+          break;
+
+        case QRS_SIGN_IN_STATUS_LOADING:
+        case QRS_SIGN_IN_STATUS_PENDING:
+        case QRS_SIGN_IN_STATUS_SCANNED:
+        case QRS_SIGN_IN_STATUS_AUTHORIZED:
+        case QRS_SIGN_IN_STATUS_CANCELLED:
+        default:
+          self->exit_status = QRS_EXIT_CANCELLED;
+          break;
+        }
+      qrs_sign_in_cancel (self->sign_in);
+    }
+
+  g_application_quit (G_APPLICATION (self));
+
+  return FALSE;
+}
+
+/* Debian's GTK 4.8 opens the inspector on Ctrl+Shift+I or D unless told
+ * otherwise by dconf; a kiosk swallows those keys before GTK sees them.
+ */
+static gboolean
+kiosk_key_cb (GtkEventControllerKey *controller,
+              guint                  keyval,
+              guint                  keycode,
+              GdkModifierType        state,
+              gpointer               user_data)
+{
+  GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
+
+  if (mods == (GDK_CONTROL_MASK | GDK_SHIFT_MASK))
+    {
+      switch (gdk_keyval_to_lower (keyval))
+        {
+        case GDK_KEY_i:
+        case GDK_KEY_d:
+          return TRUE;
+
+        default:
+          break;
+        }
+    }
+
+  return FALSE;
+}
+
+/*
+ * GApplication overrides
+ */
+
+static gboolean
+start_demo (QrsApplication  *self,
+            GError         **error)
+{
+  self->emulator = qrs_emulator_new ();
+  if (!qrs_emulator_start (self->emulator, 0, error))
+    return FALSE;
+
+  /* The pretend server stands in for whatever was configured. */
+  g_free (self->config->server);
+  self->config->server = g_strdup (qrs_emulator_get_base_url (self->emulator));
+  g_free (self->config->app_id);
+  self->config->app_id = g_strdup (qrs_emulator_get_app_id (self->emulator));
+  g_free (self->config->userpool_id);
+  self->config->userpool_id = g_strdup (qrs_emulator_get_userpool_id (self->emulator));
+  self->config->token_auth_method = QRS_GENAUTH_CLIENT_AUTH_NONE;
+  g_message ("Demo server at %s", self->config->server);
+
+  return TRUE;
+}
+
 static void
 qrs_application_activate (GApplication *app)
 {
-  GtkWindow *window;
+  QrsApplication *self = QRS_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QrsGenauthProvider) provider = NULL;
 
-  g_assert (QRS_IS_APPLICATION (app));
+  g_assert (self->config != NULL);
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  if (window == NULL)
-    window = GTK_WINDOW (qrs_window_new (QRS_APPLICATION (app)));
+  if (self->window != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->window));
+      return;
+    }
 
-  gtk_window_present (window);
+  if (self->config->demo && !start_demo (self, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      self->exit_status = QRS_EXIT_GAVE_UP;
+      return;
+    }
+
+  provider = qrs_config_create_provider (self->config, &error);
+  if (provider == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      self->exit_status = QRS_EXIT_USAGE;
+      return;
+    }
+  self->provider = QRS_PROVIDER (g_steal_pointer (&provider));
+
+  self->sign_in = g_object_new (QRS_TYPE_SIGN_IN,
+                                "provider", self->provider,
+                                "kiosk", self->config->kiosk,
+                                "auto-refresh-cap", self->config->auto_refresh_cap,
+                                "fetch-qr-image", self->config->qr_source == QRS_QR_SOURCE_SERVER,
+                                NULL);
+  g_signal_connect_object (self->sign_in, "finished", G_CALLBACK (finished_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  self->window = qrs_window_new (self, self->sign_in);
+  qrs_window_set_kiosk (self->window, self->config->kiosk);
+  g_signal_connect_object (self->window, "close-request", G_CALLBACK (close_request_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  if (self->config->kiosk)
+    {
+      GtkEventController *keys = gtk_event_controller_key_new ();
+
+      gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+      g_signal_connect (keys, "key-pressed", G_CALLBACK (kiosk_key_cb), NULL);
+      gtk_widget_add_controller (GTK_WIDGET (self->window), keys);
+      g_action_map_remove_action (G_ACTION_MAP (self), "quit");
+    }
+
+  gtk_window_present (GTK_WINDOW (self->window));
+
+  if (self->config->kiosk)
+    self->inhibit_cookie = gtk_application_inhibit (GTK_APPLICATION (self),
+                                                    GTK_WINDOW (self->window),
+                                                    GTK_APPLICATION_INHIBIT_IDLE,
+                                                    _("Showing a sign-in code"));
+
+  if (self->emulator != NULL)
+    gtk_window_present (GTK_WINDOW (qrs_phone_window_new (GTK_APPLICATION (self), self->emulator)));
+
+  qrs_sign_in_start (self->sign_in);
 }
+
+static void
+qrs_application_shutdown (GApplication *app)
+{
+  QrsApplication *self = QRS_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->welcome_id, g_source_remove);
+  g_clear_handle_id (&self->linger_id, g_source_remove);
+  if (self->inhibit_cookie != 0)
+    gtk_application_uninhibit (GTK_APPLICATION (self), self->inhibit_cookie);
+  self->inhibit_cookie = 0;
+  if (self->sign_in != NULL)
+    qrs_sign_in_cancel (self->sign_in);
+
+  G_APPLICATION_CLASS (qrs_application_parent_class)->shutdown (app);
+}
+
+static void
+qrs_application_dispose (GObject *object)
+{
+  QrsApplication *self = QRS_APPLICATION (object);
+
+  g_clear_object (&self->sign_in);
+  g_clear_object (&self->provider);
+  if (self->emulator != NULL)
+    qrs_emulator_stop (self->emulator);
+  g_clear_object (&self->emulator);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->config, qrs_config_free);
+
+  G_OBJECT_CLASS (qrs_application_parent_class)->dispose (object);
+}
+
+/*
+ * Actions
+ */
 
 static void
 qrs_application_about_action (GSimpleAction *action,
@@ -40,13 +412,10 @@ qrs_application_about_action (GSimpleAction *action,
 {
   static const char *developers[] = { "The QR Sign-In developers", NULL };
   QrsApplication *self = user_data;
-  GtkWindow *window;
 
   g_assert (QRS_IS_APPLICATION (self));
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  adw_show_about_window (window,
+  adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
                          "application-name", _("QR Sign-In"),
                          "application-icon", APP_ID,
                          "developer-name", "The QR Sign-In developers",
@@ -66,7 +435,10 @@ qrs_application_quit_action (GSimpleAction *action,
 
   g_assert (QRS_IS_APPLICATION (self));
 
-  g_application_quit (G_APPLICATION (self));
+  if (self->window != NULL)
+    gtk_window_close (GTK_WINDOW (self->window));
+  else
+    g_application_quit (G_APPLICATION (self));
 }
 
 static const GActionEntry app_actions[] = {
@@ -77,15 +449,31 @@ static const GActionEntry app_actions[] = {
 static void
 qrs_application_class_init (QrsApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = qrs_application_dispose;
+
+  app_class->handle_local_options = qrs_application_handle_local_options;
   app_class->activate = qrs_application_activate;
+  app_class->shutdown = qrs_application_shutdown;
 }
 
 static void
 qrs_application_init (QrsApplication *self)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+
+  self->exit_status = QRS_EXIT_CANCELLED;
+  self->cancellable = g_cancellable_new ();
+
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Sign in by scanning a QR code with your phone."));
+  g_application_set_option_context_description (G_APPLICATION (self),
+                                                _("On success the tokens are written to standard output as one JSON object. "
+                                                  "Exit status: 0 signed in, 1 cancelled, 2 bad usage, 3 gave up. "
+                                                  "A client secret is read from $QRS_CLIENT_SECRET or the client-secret-file setting, never from the command line."));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self),
                                    app_actions,
@@ -107,4 +495,21 @@ qrs_application_new (void)
                        "flags", G_APPLICATION_NON_UNIQUE,
                        "resource-base-path", RESOURCE_BASE_PATH,
                        NULL);
+}
+
+/**
+ * qrs_application_get_exit_status:
+ *
+ * Returns: what the process should exit with, a #QrsExitStatus
+ */
+int
+qrs_application_get_exit_status (QrsApplication *self)
+{
+  g_return_val_if_fail (QRS_IS_APPLICATION (self), QRS_EXIT_GAVE_UP);
+
+  /* GApplication could not even parse the command line (it said why). */
+  if (!self->options_handled)
+    return QRS_EXIT_USAGE;
+
+  return self->exit_status;
 }

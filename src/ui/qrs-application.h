@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (QrsApplication, qrs_application, QRS, APPLICATION, AdwApplication)
 
-QrsApplication *qrs_application_new (void);
+QrsApplication *qrs_application_new             (void);
+int             qrs_application_get_exit_status (QrsApplication *self);
 
 G_END_DECLS

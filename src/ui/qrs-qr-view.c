@@ -340,6 +340,44 @@ qrs_qr_view_get_matrix (QrsQrView *self)
 }
 
 /**
+ * qrs_qr_view_set_matrix:
+ * @self: a #QrsQrView
+ * @matrix: (nullable): modules to draw, e.g. read back from a server's image
+ *
+ * Shows @matrix as it is; #QrsQrView:content becomes %NULL.
+ */
+void
+qrs_qr_view_set_matrix (QrsQrView   *self,
+                        QrsQrMatrix *matrix)
+{
+  g_return_if_fail (QRS_IS_QR_VIEW (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  if (self->content != NULL)
+    {
+      g_clear_pointer (&self->content, g_free);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTENT]);
+    }
+
+  if (self->error != NULL)
+    {
+      g_clear_error (&self->error);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+    }
+
+  if (!qrs_qr_matrix_equal (matrix, self->matrix))
+    {
+      g_clear_pointer (&self->matrix, qrs_qr_matrix_unref);
+      self->matrix = matrix != NULL ? qrs_qr_matrix_ref (matrix) : NULL;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MATRIX]);
+      gtk_widget_queue_resize (GTK_WIDGET (self));
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
  * qrs_qr_view_get_error:
  *
  * Returns: (transfer none) (nullable): why the content was not encoded

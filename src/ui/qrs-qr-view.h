@@ -22,6 +22,8 @@ const char   *qrs_qr_view_get_content (QrsQrView  *self);
 void          qrs_qr_view_set_content (QrsQrView  *self,
                                        const char *content);
 QrsQrMatrix  *qrs_qr_view_get_matrix  (QrsQrView  *self);
+void          qrs_qr_view_set_matrix  (QrsQrView   *self,
+                                       QrsQrMatrix *matrix);
 const GError *qrs_qr_view_get_error   (QrsQrView  *self);
 
 G_END_DECLS

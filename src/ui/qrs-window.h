@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "qrs-application.h"
+#include "qrs-sign-in.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (QrsWindow, qrs_window, QRS, WINDOW, AdwApplicationWindow)
 
-QrsWindow *qrs_window_new (QrsApplication *application);
+QrsWindow  *qrs_window_new              (QrsApplication *application,
+                                         QrsSignIn      *sign_in);
+QrsSignIn  *qrs_window_get_sign_in      (QrsWindow      *self);
+gboolean    qrs_window_get_kiosk        (QrsWindow      *self);
+void        qrs_window_set_kiosk        (QrsWindow      *self,
+                                         gboolean        kiosk);
+const char *qrs_window_get_visible_page (QrsWindow      *self);
 
 G_END_DECLS

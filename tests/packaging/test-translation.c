@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "qrs-application.h"
+#include "qrs-genauth-provider.h"
 #include "qrs-window.h"
 
 /* The window built under LANGUAGE=zh_CN speaks the zh_CN catalogue compiled
@@ -23,13 +24,19 @@ test_window_zh_cn (void)
 {
   g_autoptr(QrsApplication) app = qrs_application_new ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(QrsGenauthProvider) provider = NULL;
+  g_autoptr(QrsSignIn) sign_in = NULL;
   QrsWindow *window;
   GtkWidget *caption;
 
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
 
-  window = qrs_window_new (app);
+  /* A model that is never started: the window shows its first state. */
+  provider = qrs_genauth_provider_new ("http://127.0.0.1:9", "app", NULL, &error);
+  g_assert_no_error (error);
+  sign_in = qrs_sign_in_new (QRS_PROVIDER (provider));
+  window = qrs_window_new (app, sign_in);
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "扫码登录");
 
@@ -37,7 +44,7 @@ test_window_zh_cn (void)
                                                        QRS_TYPE_WINDOW,
                                                        "caption"));
   g_assert_true (GTK_IS_LABEL (caption));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (caption)), ==, "用手机扫码登录");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (caption)), ==, "正在获取登录二维码…");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -1,0 +1,504 @@
+/* test-window.c
+ *
+ * Copyright 2026 The QR Sign-In developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "qrs-application.h"
+#include "qrs-qr-view.h"
+#include "qrs-test-gtk.h"
+#include "qrs-test-harness.h"
+#include "qrs-test-zbar.h"
+#include "qrs-window.h"
+
+/* The real window over a real QrsSignIn against the emulator: each state as
+ * a person sees it, with a screenshot of each in the test build directory.
+ */
+
+typedef struct {
+  QrsTestHarness harness;
+  QrsWindow *window;
+} Fixture;
+
+/* One registered application for the whole run, as in the real program. */
+static QrsApplication *app;
+
+static const GdkRGBA white = { 1, 1, 1, 1 };
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  qrs_test_harness_set_up (&fixture->harness, NULL);
+
+  fixture->window = qrs_window_new (app, fixture->harness.sign_in);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 460, 640);
+  qrs_test_show_and_wait (GTK_WINDOW (fixture->window));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  qrs_test_harness_tear_down (&fixture->harness, NULL);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static GtkWidget *
+child (Fixture    *fixture,
+       const char *name)
+{
+  GtkWidget *widget = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                                  QRS_TYPE_WINDOW, name));
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static const char *
+label_of (Fixture    *fixture,
+          const char *name)
+{
+  return gtk_label_get_label (GTK_LABEL (child (fixture, name)));
+}
+
+/* Lets GTK settle (transitions, redraws) and renders the window. */
+static cairo_surface_t *
+snapshot_state (Fixture    *fixture,
+                const char *name)
+{
+  cairo_surface_t *surface;
+  g_autofree char *path = NULL;
+
+  /* Crossfades take 200 ms; wait them out in real time. */
+  for (guint i = 0; i < 30; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (10 * 1000);
+    }
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+
+  surface = qrs_test_render_widget (GTK_WIDGET (fixture->window));
+  path = qrs_test_save_surface (surface, name);
+
+  return surface;
+}
+
+/* What the server's own picture of the code says, read with ZBar. */
+static char *
+decode_server_image (Fixture *fixture)
+{
+  GBytes *image = qrs_sign_in_get_qr_image (fixture->harness.sign_in);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) decoded = NULL;
+  g_autofree guint8 *pixels = NULL;
+  g_autofree guint8 *grey = NULL;
+  int width, height;
+
+  g_assert_nonnull (image);
+  texture = gdk_texture_new_from_bytes (image, &error);
+  g_assert_no_error (error);
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  grey = g_malloc ((gsize) width * height);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    grey[i] = pixels[i * 4 + 1];
+
+  decoded = qrs_test_zbar_decode_gray (grey, width, height, width);
+  g_assert_cmpuint (decoded->len, ==, 1);
+
+  return g_strdup (g_ptr_array_index (decoded, 0));
+}
+
+/* The QR on screen reads @expected. */
+static void
+assert_qr_decodes (Fixture    *fixture,
+                   const char *name,
+                   const char *expected)
+{
+  cairo_surface_t *surface = snapshot_state (fixture, name);
+  g_autoptr(GPtrArray) decoded = qrs_test_decode_surface (surface, &white);
+
+  g_assert_cmpuint (decoded->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (decoded, 0), ==, expected);
+
+  cairo_surface_destroy (surface);
+}
+
+static void
+start_and_wait_pending (Fixture *fixture)
+{
+  qrs_sign_in_start (fixture->harness.sign_in);
+  qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_PENDING);
+}
+
+static void
+test_loading (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  GtkWidget *spinner = child (fixture, "spinner");
+  int before_w, before_h, after_w, after_h;
+  cairo_surface_t *surface;
+
+  /* Before the first answer: a spinner where the code will be, the same
+   * size, so nothing jumps when the code arrives.
+   */
+  qrs_sign_in_start (fixture->harness.sign_in);
+  g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "loading");
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
+  g_assert_cmpstr (label_of (fixture, "caption"), ==, "Getting a sign-in code…");
+  surface = snapshot_state (fixture, "window-loading");
+  cairo_surface_destroy (surface);
+  before_w = gtk_widget_get_width (child (fixture, "code_stack"));
+  before_h = gtk_widget_get_height (child (fixture, "code_stack"));
+
+  qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_PENDING);
+  surface = snapshot_state (fixture, "window-pending");
+  cairo_surface_destroy (surface);
+  after_w = gtk_widget_get_width (child (fixture, "code_stack"));
+  after_h = gtk_widget_get_height (child (fixture, "code_stack"));
+  g_assert_cmpint (before_w, ==, after_w);
+  g_assert_cmpint (before_h, ==, after_h);
+  g_assert_false (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
+}
+
+static void
+test_pending_local (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  qrs_sign_in_set_fetch_qr_image (fixture->harness.sign_in, FALSE);
+  start_and_wait_pending (fixture);
+
+  g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "qr");
+  g_assert_cmpstr (label_of (fixture, "caption"), ==, "Scan with your phone to sign in");
+  g_assert_cmpstr (label_of (fixture, "time_left_label"), ==, "Expires in 2:00");
+  gtk_test_accessible_assert_property (child (fixture, "qr_view"), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Sign-in QR code, expires in 2 minutes");
+  assert_qr_decodes (fixture, "window-pending-local",
+                     qrs_code_get_qr_content (qrs_sign_in_get_code (fixture->harness.sign_in)));
+}
+
+static gboolean
+qr_view_has_image (QrsTestHarness *harness,
+                   gconstpointer   data)
+{
+  const Fixture *fixture = (const Fixture *) harness;
+  QrsQrView *view = QRS_QR_VIEW (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                                 QRS_TYPE_WINDOW, "qr_view"));
+
+  /* Drawn from the server's picture, the view holds modules, not text. */
+  return qrs_sign_in_get_qr_image (harness->sign_in) != NULL &&
+         qrs_qr_view_get_content (view) == NULL &&
+         qrs_qr_view_get_matrix (view) != NULL;
+}
+
+static void
+test_pending_server (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autofree char *expected = NULL;
+
+  start_and_wait_pending (fixture);
+  qrs_test_wait_io (&fixture->harness, qr_view_has_image);
+  expected = decode_server_image (fixture);
+
+  /* What the server drew, with the code's id in it. */
+  g_assert_nonnull (strstr (expected, qrs_code_get_id (qrs_sign_in_get_code (fixture->harness.sign_in))));
+  assert_qr_decodes (fixture, "window-pending-server", expected);
+}
+
+static void
+test_pending_dark (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autofree char *expected = NULL;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  start_and_wait_pending (fixture);
+  qrs_test_wait_io (&fixture->harness, qr_view_has_image);
+  expected = decode_server_image (fixture);
+  assert_qr_decodes (fixture, "window-pending-dark", expected);
+}
+
+static void
+test_countdown (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autofree char *first = NULL;
+
+  start_and_wait_pending (fixture);
+  first = g_strdup (label_of (fixture, "time_left_label"));
+  g_assert_cmpstr (first, ==, "Expires in 2:00");
+
+  /* 20 s of clock time pass; the next tick (once a second) shows it. */
+  qrs_test_run_for (&fixture->harness, 20000);
+  qrs_test_run_until (&fixture->harness, qrs_test_never, NULL, 0);
+  for (guint i = 0; i < 150 && g_str_equal (label_of (fixture, "time_left_label"), first); i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+  g_assert_cmpstr (label_of (fixture, "time_left_label"), ==, "Expires in 1:40");
+  gtk_test_accessible_assert_property (child (fixture, "qr_view"), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Sign-in QR code, expires in 1 minute 40 seconds");
+}
+
+static gboolean
+avatar_has_photo (QrsTestHarness *harness,
+                  gconstpointer   data)
+{
+  const Fixture *fixture = (const Fixture *) harness;
+  AdwAvatar *avatar = ADW_AVATAR (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                                  QRS_TYPE_WINDOW, "avatar"));
+
+  return adw_avatar_get_custom_image (avatar) != NULL;
+}
+
+static void
+test_scanned (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  AdwAvatar *avatar = ADW_AVATAR (child (fixture, "avatar"));
+  cairo_surface_t *surface;
+
+  start_and_wait_pending (fixture);
+  qrs_test_phone (&fixture->harness, QRS_EMULATOR_ACTION_SCAN, "Ada Lovelace");
+  qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_SCANNED);
+
+  g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "person");
+  g_assert_cmpstr (label_of (fixture, "name_label"), ==, "Ada Lovelace");
+  g_assert_cmpstr (label_of (fixture, "caption"), ==, "Confirm on your phone");
+  g_assert_cmpstr (adw_avatar_get_text (avatar), ==, "Ada Lovelace");
+
+  qrs_test_wait_io (&fixture->harness, avatar_has_photo);
+  surface = snapshot_state (fixture, "window-scanned");
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_authorized (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  cairo_surface_t *surface;
+
+  start_and_wait_pending (fixture);
+  qrs_test_phone (&fixture->harness, QRS_EMULATOR_ACTION_SCAN, "Grace");
+  qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_SCANNED);
+  qrs_test_phone (&fixture->harness, QRS_EMULATOR_ACTION_CONFIRM, NULL);
+  g_assert_true (qrs_test_run_until (&fixture->harness, qrs_test_is_finished, NULL, 10000));
+
+  g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "authorized");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (fixture, "authorized_page"))),
+                   ==, "Signed in as Grace");
+  surface = snapshot_state (fixture, "window-authorized");
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_cancelled (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  cairo_surface_t *surface;
+
+  start_and_wait_pending (fixture);
+  qrs_test_phone (&fixture->harness, QRS_EMULATOR_ACTION_SCAN, NULL);
+  qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_SCANNED);
+  qrs_test_phone (&fixture->harness, QRS_EMULATOR_ACTION_CANCEL, NULL);
+  qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_CANCELLED);
+
+  g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "cancelled");
+  surface = snapshot_state (fixture, "window-cancelled");
+  cairo_surface_destroy (surface);
+
+  /* "Try Again" is the model's retry: a new code. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.retry", NULL));
+  qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_PENDING);
+  g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "qr");
+  g_assert_cmpuint (fixture->harness.recorder->creates, ==, 2);
+}
+
+static void
+test_expired (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  cairo_surface_t *surface;
+
+  qrs_sign_in_set_auto_refresh_cap (fixture->harness.sign_in, 0);
+  start_and_wait_pending (fixture);
+  qrs_test_run_for (&fixture->harness, 121000);
+  qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_EXPIRED);
+
+  g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "expired");
+  surface = snapshot_state (fixture, "window-expired");
+  cairo_surface_destroy (surface);
+
+  /* Ctrl+R, like the "Refresh" button, asks for a new code. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.refresh", NULL));
+  qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_PENDING);
+  g_assert_cmpuint (fixture->harness.recorder->creates, ==, 2);
+}
+
+static void
+test_error (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  GtkWidget *request_id_box = child (fixture, "request_id_box");
+  cairo_surface_t *surface;
+  const char *request_id;
+  g_autofree char *expected = NULL;
+
+  qrs_emulator_set_app_id (fixture->harness.emulator, "another-app");
+  qrs_sign_in_start (fixture->harness.sign_in);
+  qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_ERROR);
+
+  g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "error");
+  g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (child (fixture, "error_page"))),
+                   ==, qrs_sign_in_get_error_message (fixture->harness.sign_in));
+  request_id = qrs_sign_in_get_request_id (fixture->harness.sign_in);
+  g_assert_nonnull (request_id);
+  expected = g_strdup_printf ("Request ID: %s", request_id);
+  g_assert_cmpstr (label_of (fixture, "request_id_label"), ==, expected);
+  g_assert_true (gtk_widget_get_visible (request_id_box));
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (child (fixture, "request_id_label"))));
+  /* The server's words are in the message already: not shown twice. */
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (child (fixture, "error_page"))),
+                            qrs_sign_in_get_server_message (fixture->harness.sign_in)));
+  g_assert_false (gtk_widget_get_visible (child (fixture, "server_message_label")));
+  surface = snapshot_state (fixture, "window-error");
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_reconnecting (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkRevealer *revealer = GTK_REVEALER (child (fixture, "connection_revealer"));
+  cairo_surface_t *surface;
+
+  start_and_wait_pending (fixture);
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+
+  qrs_emulator_inject_fault (fixture->harness.emulator, QRS_EMULATOR_ENDPOINT_CHECK_QRCODE_STATUS,
+                             QRS_EMULATOR_FAULT_HTTP500, 3, 0, 0, &error);
+  g_assert_no_error (error);
+  while (qrs_sign_in_get_connection (fixture->harness.sign_in) != QRS_CONNECTION_RECONNECTING)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        {
+          if (fixture->harness.recorder->in_flight == 0)
+            qrs_test_advance_to_next (&fixture->harness);
+          else
+            g_main_context_iteration (NULL, TRUE);
+        }
+    }
+
+  /* A notice over the still-valid code, with "Retry Now". */
+  g_assert_true (gtk_revealer_get_reveal_child (revealer));
+  g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "qr");
+  g_assert_cmpstr (label_of (fixture, "connection_label"), ==,
+                   "The sign-in server cannot be reached. Trying again…");
+  surface = snapshot_state (fixture, "window-reconnecting");
+  cairo_surface_destroy (surface);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.retry", NULL));
+  while (fixture->harness.recorder->in_flight > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+}
+
+static void
+test_offline (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  GtkRevealer *revealer = GTK_REVEALER (child (fixture, "connection_revealer"));
+
+  start_and_wait_pending (fixture);
+  test_network_monitor_set_available (fixture->harness.monitor, FALSE);
+
+  g_assert_true (gtk_revealer_get_reveal_child (revealer));
+  g_assert_cmpstr (label_of (fixture, "connection_label"), ==,
+                   "This computer is offline. The code will be checked again when it is back online.");
+
+  test_network_monitor_set_available (fixture->harness.monitor, TRUE);
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+}
+
+static void
+test_hidden (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  start_and_wait_pending (fixture);
+  g_assert_true (qrs_sign_in_get_visible (fixture->harness.sign_in));
+
+  /* An unmapped window tells the model nobody is looking. */
+  gtk_widget_set_visible (GTK_WIDGET (fixture->window), FALSE);
+  g_assert_false (qrs_sign_in_get_visible (fixture->harness.sign_in));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_assert_true (qrs_sign_in_get_visible (fixture->harness.sign_in));
+}
+
+static void
+test_accessible_pages (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  gtk_test_accessible_assert_role (child (fixture, "qr_view"), GTK_ACCESSIBLE_ROLE_IMG);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (fixture, "cancelled_page"))),
+                   ==, "Sign-in was declined on the phone");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (fixture, "expired_page"))),
+                   ==, "This code has expired");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = qrs_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/window/loading", test_loading);
+  ADD ("/window/pending/local", test_pending_local);
+  ADD ("/window/pending/server", test_pending_server);
+  ADD ("/window/pending/dark", test_pending_dark);
+  ADD ("/window/pending/countdown", test_countdown);
+  ADD ("/window/scanned", test_scanned);
+  ADD ("/window/authorized", test_authorized);
+  ADD ("/window/cancelled", test_cancelled);
+  ADD ("/window/expired", test_expired);
+  ADD ("/window/error", test_error);
+  ADD ("/window/reconnecting", test_reconnecting);
+  ADD ("/window/offline", test_offline);
+  ADD ("/window/hidden", test_hidden);
+  ADD ("/window/accessible", test_accessible_pages);
+
+#undef ADD
+
+  status = g_test_run ();
+  g_clear_object (&app);
+
+  return status;
+}
