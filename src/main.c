@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 
 #include <glib/gi18n.h>
 
@@ -18,6 +19,7 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(QrsApplication) app = NULL;
+  int status;
 
   /* stdout carries the token hand-off and nothing else, so every log line
    * goes to stderr. This must run before any thread exists.
@@ -29,7 +31,19 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  app = qrs_application_new ();
+  /* A caller that stops reading our stdout must not kill us: a failed
+   * write is reported and ends in exit status 3 instead.
+   */
+  signal (SIGPIPE, SIG_IGN);
 
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  app = qrs_application_new ();
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+
+  /* Bad usage is decided before any window, in handle-local-options (2)
+   * or by GApplication's own parser (1, remapped to 2 here).
+   */
+  if (status != 0 && status != 1)
+    return status;
+
+  return qrs_application_get_exit_status (app);
 }
