@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Print the plain summary line 'N passed, N failed, N skipped' from meson's
-testlog.json, counting TAP subtests one by one. A test program that failed
+"""Print the plain summary line 'N passed, N failed, N skipped' from one or
+more of meson's testlog.json files, counting TAP subtests one by one. A test program that failed
 without reporting a failing subtest (a crash, a timeout) counts as one
 failure. Exits 1 if anything failed or nothing ran."""
 
@@ -12,16 +12,17 @@ OK = {"OK", "EXPECTEDFAIL"}
 SKIP = {"SKIP"}
 
 
-def main(path):
+def main(paths):
     passed = failed = skipped = 0
     failures = []
-    try:
-        with open(path, encoding="utf-8") as log:
-            entries = [json.loads(line) for line in log if line.strip()]
-    except OSError as error:
-        print(f"no test log: {error}", file=sys.stderr)
-        print("0 passed, 1 failed")
-        return 1
+    entries = []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as log:
+                entries += [json.loads(line) for line in log if line.strip()]
+        except OSError as error:
+            print(f"no test log: {error}", file=sys.stderr)
+            failed += 1
 
     for entry in entries:
         stdout = entry.get("stdout") or ""
@@ -49,4 +50,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "build/meson-logs/testlog.json"))
+    sys.exit(main(sys.argv[1:] or ["build/meson-logs/testlog.json"]))

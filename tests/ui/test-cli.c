@@ -409,6 +409,7 @@ test_kiosk (Fixture       *fixture,
     }
 
   g_assert_false (run->done);
+  g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (sink, &contents, NULL, NULL));
   lines = g_strsplit (contents, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 4);
