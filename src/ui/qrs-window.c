@@ -335,10 +335,15 @@ update_page (QrsWindow *self)
       {
         g_autofree char *title = NULL;
 
-        if (display_name != NULL)
+        /* A kiosk greets whoever just signed in; a sign-in window reports. */
+        if (display_name != NULL && self->kiosk)
+          /* Translators: %s is the name of the person who signed in at a kiosk. */
+          title = g_strdup_printf (_("Welcome, %s"), display_name);
+        else if (display_name != NULL)
           /* Translators: %s is the name of the person who signed in. */
           title = g_strdup_printf (_("Signed in as %s"), display_name);
-        adw_status_page_set_title (self->authorized_page, title ? title : _("Signed In"));
+        adw_status_page_set_title (self->authorized_page,
+                                   title ? title : self->kiosk ? _("Welcome") : _("Signed In"));
         page = "authorized";
       }
       break;
@@ -744,6 +749,8 @@ qrs_window_set_kiosk (QrsWindow *self,
   gtk_window_set_decorated (GTK_WINDOW (self), !kiosk);
   if (kiosk)
     gtk_window_fullscreen (GTK_WINDOW (self));
+  if (self->sign_in != NULL)
+    update_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIOSK]);
 }
 

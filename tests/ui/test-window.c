@@ -306,6 +306,11 @@ test_authorized (Fixture       *fixture,
                    ==, "Signed in as Grace");
   surface = snapshot_state (fixture, "window-authorized");
   cairo_surface_destroy (surface);
+
+  /* A kiosk says it as a welcome. */
+  qrs_window_set_kiosk (fixture->window, TRUE);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (fixture, "authorized_page"))),
+                   ==, "Welcome, Grace");
 }
 
 static void
