@@ -18,6 +18,7 @@
 #include <libsoup/soup.h>
 
 #include "qrs-config.h"
+#include "qrs-net-private.h"
 #include "qrs-core-enums.h"
 
 /* The settings a run starts from: GSettings first, the command line over
@@ -31,7 +32,6 @@
  */
 
 /* As in qrs-genauth-provider.c: ids go into HTTP headers. */
-#define MAX_ID_LENGTH 256
 
 G_DEFINE_QUARK (qrs-config-error-quark, qrs_config_error)
 
@@ -266,53 +266,6 @@ qrs_config_apply_options (QrsConfig     *self,
 
 /* ---- Validation ------------------------------------------------------- */
 
-static gboolean
-is_header_safe (const char *text)
-{
-  gsize length = strlen (text);
-
-  if (length == 0 || length > MAX_ID_LENGTH)
-    return FALSE;
-
-  for (gsize i = 0; i < length; i++)
-    if ((guchar) text[i] <= 0x20 || (guchar) text[i] >= 0x7f)
-      return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
-is_loopback_host (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
-static gboolean
-is_host_name (const char *host)
-{
-  g_autofree char *ascii = NULL;
-
-  if (g_hostname_is_ip_address (host))
-    return TRUE;
-
-  ascii = g_hostname_to_ascii (host);
-  if (ascii == NULL || *ascii == '\0')
-    return FALSE;
-
-  for (const char *p = ascii; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
-      return FALSE;
-
-  return TRUE;
-}
-
 /* The address as an error message may quote it: without a password in it,
  * which would otherwise end up in a terminal or the journal.
  */
@@ -348,7 +301,7 @@ check_server (const QrsConfig  *self,
 
   uri = g_uri_parse (self->server, G_URI_FLAGS_ENCODED, NULL);
   host = uri != NULL ? g_uri_get_host (uri) : NULL;
-  if (host == NULL || *host == '\0' || !is_host_name (host))
+  if (host == NULL || *host == '\0' || !_qrs_host_is_valid (host))
     {
       g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_SERVER,
                    _("The server address “%s” is not a valid URL."),
@@ -368,7 +321,7 @@ check_server (const QrsConfig  *self,
       return FALSE;
     }
 
-  if (g_str_equal (scheme, "http") && !is_loopback_host (host) && !self->allow_insecure_http)
+  if (g_str_equal (scheme, "http") && !_qrs_host_is_loopback (host) && !self->allow_insecure_http)
     {
       g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_INSECURE_SERVER,
                    _("“%s” would be reached over plain, unencrypted http: use https://, or pass --allow-insecure-http (or set the “allow-insecure-http” key in GSettings) if you really mean it."),
@@ -495,14 +448,14 @@ qrs_config_validate (const QrsConfig  *self,
         }
 
       /* Not quoted back: it may hold control characters. */
-      if (!is_header_safe (self->app_id))
+      if (!_qrs_text_is_header_safe (self->app_id, QRS_MAX_ID_LENGTH))
         {
           g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_ID,
                                _("The app id must be at most 256 printable ASCII characters, without spaces."));
           return FALSE;
         }
 
-      if (self->userpool_id != NULL && !is_header_safe (self->userpool_id))
+      if (self->userpool_id != NULL && !_qrs_text_is_header_safe (self->userpool_id, QRS_MAX_ID_LENGTH))
         {
           g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_ID,
                                _("The user pool id must be at most 256 printable ASCII characters, without spaces."));

@@ -45,6 +45,17 @@ fetch_free (Fetch *fetch)
 
 static void read_next (GTask *task);
 
+/* Said as soon as we know, from the header or from what arrived. */
+static void
+return_too_large (GTask *task)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                           _("The download is larger than %zu bytes"),
+                           fetch->max_bytes);
+}
+
 static void
 read_cb (GObject      *object,
          GAsyncResult *result,
@@ -75,9 +86,7 @@ read_cb (GObject      *object,
                        g_bytes_get_size (chunk));
   if (fetch->buffer->len > fetch->max_bytes)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                               _("The download is larger than %zu bytes"),
-                               fetch->max_bytes);
+      return_too_large (task);
       return;
     }
 
@@ -126,9 +135,7 @@ send_cb (GObject      *object,
   length = soup_message_headers_get_content_length (soup_message_get_response_headers (fetch->message));
   if (length > 0 && (guint64) length > fetch->max_bytes)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                               _("The download is larger than %zu bytes"),
-                               fetch->max_bytes);
+      return_too_large (task);
       return;
     }
 

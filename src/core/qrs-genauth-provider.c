@@ -14,6 +14,7 @@
 
 #include "qrs-core-enums.h"
 #include "qrs-genauth-provider.h"
+#include "qrs-net-private.h"
 #include "qrs-genauth-wire.h"
 #include "qrs-secret-private.h"
 
@@ -33,7 +34,6 @@
 
 #define READ_CHUNK (16 * 1024)
 
-#define MAX_ID_LENGTH     256
 #define MAX_SECRET_LENGTH 4096
 
 #define USER_AGENT "qr-signin/" PACKAGE_VERSION
@@ -641,58 +641,6 @@ qrs_genauth_provider_provider_iface_init (QrsProviderInterface *iface)
 
 /* ---- Configuration ---------------------------------------------------- */
 
-/* Ids go into HTTP headers: printable ASCII only, so nothing can inject a
- * header or trip libsoup's checks.
- */
-static gboolean
-is_header_safe (const char *text,
-                gsize       max_length)
-{
-  gsize length = strlen (text);
-
-  if (length == 0 || length > max_length)
-    return FALSE;
-
-  for (gsize i = 0; i < length; i++)
-    if (text[i] <= 0x20 || text[i] >= 0x7f)
-      return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
-is_loopback_host (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
-/* An IP address, or a DNS name (internationalised ones included). */
-static gboolean
-is_host_name (const char *host)
-{
-  g_autofree char *ascii = NULL;
-
-  if (g_hostname_is_ip_address (host))
-    return TRUE;
-
-  ascii = g_hostname_to_ascii (host);
-  if (ascii == NULL || *ascii == '\0')
-    return FALSE;
-
-  for (const char *p = ascii; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
-      return FALSE;
-
-  return TRUE;
-}
-
 static gboolean
 check_base_url (QrsGenauthProvider  *self,
                 GError             **error)
@@ -741,7 +689,7 @@ check_base_url (QrsGenauthProvider  *self,
       return FALSE;
     }
 
-  if (!is_host_name (host))
+  if (!_qrs_host_is_valid (host))
     {
       g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
                    _("The sign-in server address “%s” has an invalid host name"),
@@ -758,7 +706,7 @@ check_base_url (QrsGenauthProvider  *self,
       return FALSE;
     }
 
-  if (g_ascii_strcasecmp (scheme, "http") == 0 && !is_loopback_host (host) &&
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && !_qrs_host_is_loopback (host) &&
       !self->allow_insecure_http)
     {
       g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
@@ -804,7 +752,7 @@ qrs_genauth_provider_initable_init (GInitable     *initable,
   if (!check_base_url (self, error))
     return FALSE;
 
-  if (self->app_id == NULL || !is_header_safe (self->app_id, MAX_ID_LENGTH))
+  if (self->app_id == NULL || !_qrs_text_is_header_safe (self->app_id, QRS_MAX_ID_LENGTH))
     {
       g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
                            _("The application id is missing or has characters that are not allowed"));
@@ -814,7 +762,7 @@ qrs_genauth_provider_initable_init (GInitable     *initable,
   if (self->userpool_id != NULL && *self->userpool_id == '\0')
     g_clear_pointer (&self->userpool_id, g_free);
 
-  if (self->userpool_id != NULL && !is_header_safe (self->userpool_id, MAX_ID_LENGTH))
+  if (self->userpool_id != NULL && !_qrs_text_is_header_safe (self->userpool_id, QRS_MAX_ID_LENGTH))
     {
       g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
                            _("The user pool id has characters that are not allowed"));
@@ -1263,7 +1211,7 @@ take_client_secret (QrsGenauthProvider  *self,
   /* It goes into a JSON string or a Basic header: keep it to printable
    * ASCII, which every real secret is.
    */
-  if (!is_header_safe (secret, MAX_SECRET_LENGTH))
+  if (!_qrs_text_is_header_safe (secret, MAX_SECRET_LENGTH))
     {
       g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
                    _("The client secret from %s is empty, too long, or has characters that are not allowed"),
