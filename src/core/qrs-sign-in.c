@@ -496,12 +496,11 @@ note_person (QrsSignIn       *self,
     }
 }
 
+static QrsPollDecision decide (QrsSignIn *self);
+
 static void
 expire (QrsSignIn *self)
 {
-  QrsPollInput input;
-  QrsPollDecision d;
-
   g_debug ("Code %s expired", self->code ? qrs_code_get_id (self->code) : "(none)");
 
   /* A dead code must not stay on show. */
@@ -514,13 +513,7 @@ expire (QrsSignIn *self)
   /* A code replaced by itself goes straight to loading the next one, so the
    * window does not flash "expired" in between.
    */
-  input = (QrsPollInput) {
-    .phase = self->phase, .retry_after_ms = -1, .visible = self->visible,
-    .online = self->online, .kiosk = self->kiosk,
-    .auto_refreshes = self->auto_refreshes, .auto_refresh_cap = self->auto_refresh_cap,
-  };
-  d = qrs_poll_policy_decide (&input, self->random_func, self->random_data);
-  if (d.action != QRS_POLL_ACTION_CREATE)
+  if (decide (self).action != QRS_POLL_ACTION_CREATE)
     set_status (self, QRS_SIGN_IN_STATUS_EXPIRED);
 
   reschedule (self);
