@@ -158,8 +158,10 @@ recorder_create_code_async (QrsProvider        *provider,
                             gpointer            user_data)
 {
   TestRecorder *self = TEST_RECORDER (provider);
+  gint64        now_ms = qrs_clock_get_time (self->clock) / 1000;
 
   self->creates++;
+  g_array_append_val (self->create_times, now_ms);
   qrs_provider_create_code_async (self->inner, cancellable, recorder_done_cb,
                                   recorder_task (self, cancellable, callback, user_data));
 }
@@ -224,6 +226,15 @@ recorder_exchange_finish (QrsProvider  *provider,
   return qrs_provider_exchange_finish (TEST_RECORDER (provider)->inner, inner, error);
 }
 
+/* Pictures are not requests to the sign-in server: not recorded. */
+static QrsNetClient *
+recorder_get_net_client (QrsProvider *provider)
+{
+  QrsProvider *inner = TEST_RECORDER (provider)->inner;
+
+  return QRS_PROVIDER_GET_IFACE (inner)->get_net_client (inner);
+}
+
 static void
 test_recorder_provider_init (QrsProviderInterface *iface)
 {
@@ -233,6 +244,7 @@ test_recorder_provider_init (QrsProviderInterface *iface)
   iface->check_status_finish = recorder_check_status_finish;
   iface->exchange_async = recorder_exchange_async;
   iface->exchange_finish = recorder_exchange_finish;
+  iface->get_net_client = recorder_get_net_client;
 }
 
 static void
@@ -243,6 +255,7 @@ test_recorder_finalize (GObject *object)
   g_clear_object (&self->inner);
   g_clear_object (&self->clock);
   g_array_unref (self->check_times);
+  g_array_unref (self->create_times);
 
   G_OBJECT_CLASS (test_recorder_parent_class)->finalize (object);
 }
@@ -257,6 +270,7 @@ static void
 test_recorder_init (TestRecorder *self)
 {
   self->check_times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->create_times = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
 
 /*

@@ -41,6 +41,7 @@ struct _TestRecorder
   guint in_flight;
   guint max_in_flight;
   GArray *check_times;   /* gint64 clock ms of each status request */
+  GArray *create_times;  /* gint64 clock ms of each request for a code */
   guint creates;
   guint checks;
   guint exchanges;

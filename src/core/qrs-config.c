@@ -7,31 +7,23 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
-#include <libsoup/soup.h>
 
 #include "qrs-config.h"
-#include "qrs-net-private.h"
+#include "qrs-net.h"
+#include "qrs-secret-private.h"
 #include "qrs-core-enums.h"
 
 /* The settings a run starts from: GSettings first, the command line over
  * it, then one check of the whole, so that bad usage is refused with one
  * sentence on stderr before any window or provider exists.
  *
- * The server address checks mirror QrsGenauthProvider's own (test-config
- * holds the two to the same verdict on the same addresses): an address that
- * passes here cannot be refused by the provider later, when the window is
- * already up.
+ * The address and id rules are qrs-net.c's, the same the providers apply:
+ * an address that passes here cannot be refused by a provider later, when
+ * the window is already up. Only the words are this file's own.
  */
-
-/* As in qrs-genauth-provider.c: ids go into HTTP headers. */
 
 G_DEFINE_QUARK (qrs-config-error-quark, qrs_config_error)
 
@@ -52,7 +44,7 @@ qrs_config_new (void)
   self->status_path = QRS_GENAUTH_STATUS_PATH_CHECK;
   self->welcome_seconds = QRS_CONFIG_DEFAULT_WELCOME_SECONDS;
   self->auto_refresh_cap = QRS_CONFIG_DEFAULT_AUTO_REFRESH_CAP;
-  self->token_auth_method = QRS_GENAUTH_CLIENT_AUTH_NONE;
+  self->token_auth_method = QRS_CLIENT_AUTH_NONE;
 
   return self;
 }
@@ -163,8 +155,8 @@ qrs_config_load_settings (QrsConfig *self,
   self->welcome_seconds = g_settings_get_uint (settings, "welcome-seconds");
   self->auto_refresh_cap = g_settings_get_uint (settings, "auto-refresh-cap");
   self->token_auth_method = get_settings_enum (settings, "token-auth-method",
-                                               QRS_TYPE_GENAUTH_CLIENT_AUTH,
-                                               QRS_GENAUTH_CLIENT_AUTH_NONE);
+                                               QRS_TYPE_CLIENT_AUTH,
+                                               QRS_CLIENT_AUTH_NONE);
   set_string (&self->client_secret_file, g_settings_get_string (settings, "client-secret-file"));
 }
 
@@ -266,81 +258,49 @@ qrs_config_apply_options (QrsConfig     *self,
 
 /* ---- Validation ------------------------------------------------------- */
 
-/* The address as an error message may quote it: without a password in it,
- * which would otherwise end up in a terminal or the journal.
- */
-static char *
-displayable_address (const char *server)
-{
-  g_autoptr(GUri) uri = g_uri_parse (server, G_URI_FLAGS_ENCODED, NULL);
-
-  if (uri != NULL && g_uri_get_userinfo (uri) != NULL)
-    return g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO);
-
-  return g_strdup (server);
-}
-
 static gboolean
 check_server (const QrsConfig  *self,
               GError          **error)
 {
-  const char *scheme = g_uri_peek_scheme (self->server);
-  g_autofree char *shown = displayable_address (self->server);
-  g_autofree char *probe_url = NULL;
-  g_autoptr(SoupMessage) probe = NULL;
-  g_autoptr(GUri) uri = NULL;
-  const char *host;
+  g_autofree char *shown = qrs_net_displayable_url (self->server);
 
-  if (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0)
+  switch (qrs_net_check_server_url (self->server, self->allow_insecure_http, NULL))
     {
+    case QRS_NET_URL_OK:
+      return TRUE;
+
+    case QRS_NET_URL_MISSING:
+      g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_SERVER,
+                           _("No sign-in server is set: pass --server=https://… or set the “server” key in GSettings."));
+      return FALSE;
+
+    case QRS_NET_URL_SCHEME:
       g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_SERVER,
                    _("The server address “%s” must start with https:// (or http:// for this computer)."),
                    shown);
       return FALSE;
-    }
 
-  uri = g_uri_parse (self->server, G_URI_FLAGS_ENCODED, NULL);
-  host = uri != NULL ? g_uri_get_host (uri) : NULL;
-  if (host == NULL || *host == '\0' || !_qrs_host_is_valid (host))
-    {
-      g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_SERVER,
-                   _("The server address “%s” is not a valid URL."),
-                   shown);
-      return FALSE;
-    }
-
-  /* A path is fine (a reverse proxy may put the server under one); the
-   * rest would be dropped or misread when endpoint paths are appended.
-   */
-  if (g_uri_get_userinfo (uri) != NULL || g_uri_get_query (uri) != NULL ||
-      g_uri_get_fragment (uri) != NULL)
-    {
+    case QRS_NET_URL_EXTRA_PARTS:
       g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_SERVER,
                    _("The server address “%s” must not contain a user name, a query or a fragment."),
                    shown);
       return FALSE;
-    }
 
-  if (g_str_equal (scheme, "http") && !_qrs_host_is_loopback (host) && !self->allow_insecure_http)
-    {
+    case QRS_NET_URL_INSECURE:
+    case QRS_NET_URL_DOWNGRADE:
       g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_INSECURE_SERVER,
                    _("“%s” would be reached over plain, unencrypted http: use https://, or pass --allow-insecure-http (or set the “allow-insecure-http” key in GSettings) if you really mean it."),
                    shown);
       return FALSE;
-    }
 
-  /* What libsoup would refuse when the first request is built. */
-  probe_url = g_strconcat (self->server, "/api/v3/gene-qrcode", NULL);
-  probe = soup_message_new (SOUP_METHOD_POST, probe_url);
-  if (probe == NULL)
-    {
+    case QRS_NET_URL_INVALID:
+    case QRS_NET_URL_BAD_HOST:
+    default:
       g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_SERVER,
                    _("The server address “%s” is not a valid URL."),
                    shown);
       return FALSE;
     }
-
-  return TRUE;
 }
 
 static gboolean
@@ -351,47 +311,24 @@ has_secret_in_environment (void)
   return value != NULL && *value != '\0';
 }
 
-/* Whether the secret file can be opened for reading, without reading it
- * (non-blocking, so a FIFO does not hang the start).
- */
 static gboolean
 check_secret_file (const char  *path,
                    GError     **error)
 {
-  g_autofree char *display_name = g_filename_display_name (path);
-  const char *reason = NULL;
-  struct stat st;
-  int fd;
+  g_autoptr(GError) local_error = NULL;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
-  if (fd < 0)
-    reason = g_strerror (errno);
-  else
-    {
-      if (fstat (fd, &st) != 0)
-        reason = g_strerror (errno);
-      else if (S_ISDIR (st.st_mode))
-        reason = g_strerror (EISDIR);
-      else if (!S_ISREG (st.st_mode))
-        reason = _("not a regular file");
-      close (fd);
-    }
+  if (qrs_secret_check_file (path, &local_error))
+    return TRUE;
 
-  if (reason != NULL)
-    {
-      g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_CLIENT_SECRET,
-                   _("The client secret file “%s” cannot be read (%s): check the “client-secret-file” key in GSettings."),
-                   display_name, reason);
-      return FALSE;
-    }
-
-  return TRUE;
+  g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_CLIENT_SECRET,
+                       local_error->message);
+  return FALSE;
 }
 
 static const char *
-client_auth_nick (QrsGenauthClientAuth method)
+client_auth_nick (QrsClientAuth method)
 {
-  g_autoptr(GEnumClass) klass = g_type_class_ref (QRS_TYPE_GENAUTH_CLIENT_AUTH);
+  g_autoptr(GEnumClass) klass = g_type_class_ref (QRS_TYPE_CLIENT_AUTH);
   GEnumValue *value = g_enum_get_value (klass, method);
 
   /* Nicks are static strings, alive after the class reference goes. */
@@ -430,13 +367,6 @@ qrs_config_validate (const QrsConfig  *self,
 
   if (!self->demo)
     {
-      if (self->server == NULL)
-        {
-          g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_SERVER,
-                               _("No sign-in server is set: pass --server=https://… or set the “server” key in GSettings."));
-          return FALSE;
-        }
-
       if (!check_server (self, error))
         return FALSE;
 
@@ -448,14 +378,14 @@ qrs_config_validate (const QrsConfig  *self,
         }
 
       /* Not quoted back: it may hold control characters. */
-      if (!_qrs_text_is_header_safe (self->app_id, QRS_MAX_ID_LENGTH))
+      if (!qrs_net_text_is_header_safe (self->app_id, QRS_NET_MAX_ID_LENGTH))
         {
           g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_ID,
                                _("The app id must be at most 256 printable ASCII characters, without spaces."));
           return FALSE;
         }
 
-      if (self->userpool_id != NULL && !_qrs_text_is_header_safe (self->userpool_id, QRS_MAX_ID_LENGTH))
+      if (self->userpool_id != NULL && !qrs_net_text_is_header_safe (self->userpool_id, QRS_NET_MAX_ID_LENGTH))
         {
           g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_ID,
                                _("The user pool id must be at most 256 printable ASCII characters, without spaces."));
@@ -496,7 +426,7 @@ qrs_config_validate (const QrsConfig  *self,
       return FALSE;
     }
 
-  if (self->token_auth_method != QRS_GENAUTH_CLIENT_AUTH_NONE && !has_secret_in_environment ())
+  if (self->token_auth_method != QRS_CLIENT_AUTH_NONE && !has_secret_in_environment ())
     {
       if (self->client_secret_file == NULL)
         {
@@ -509,62 +439,4 @@ qrs_config_validate (const QrsConfig  *self,
     }
 
   return TRUE;
-}
-
-/**
- * qrs_config_create_provider:
- * @error: return location for a %QRS_PROVIDER_ERROR or %QRS_CONFIG_ERROR
- *
- * Builds the GenAuth provider this configuration describes: server, ids,
- * insecure http, status path, token auth method, and the client secret —
- * from %QRS_CONFIG_CLIENT_SECRET_ENV when that is set and not empty, else
- * from the client secret file.
- *
- * Needs a server and an app id: in demo mode, copy the configuration and
- * set them to the emulator's first.
- *
- * Returns: (transfer full) (nullable): the provider, or %NULL
- */
-QrsGenauthProvider *
-qrs_config_create_provider (const QrsConfig  *self,
-                            GError          **error)
-{
-  g_autoptr(QrsGenauthProvider) provider = NULL;
-
-  g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (self->server != NULL, NULL);
-  g_return_val_if_fail (self->app_id != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  provider = g_initable_new (QRS_TYPE_GENAUTH_PROVIDER, NULL, error,
-                             "base-url", self->server,
-                             "app-id", self->app_id,
-                             "userpool-id", self->userpool_id,
-                             "allow-insecure-http", self->allow_insecure_http,
-                             "status-path", self->status_path,
-                             "client-auth", self->token_auth_method,
-                             NULL);
-  if (provider == NULL)
-    return NULL;
-
-  if (self->token_auth_method == QRS_GENAUTH_CLIENT_AUTH_NONE)
-    return g_steal_pointer (&provider);
-
-  if (has_secret_in_environment ())
-    {
-      if (!qrs_genauth_provider_load_client_secret_from_env (provider, QRS_CONFIG_CLIENT_SECRET_ENV, error))
-        return NULL;
-    }
-  else if (self->client_secret_file != NULL)
-    {
-      if (!qrs_genauth_provider_load_client_secret_from_file (provider, self->client_secret_file, error))
-        return NULL;
-    }
-  else
-    {
-      set_no_secret_error (self, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&provider);
 }

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "qrs-genauth-provider.h"
+#include "qrs-provider.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,13 @@ typedef enum {
   QRS_QR_SOURCE_SERVER, /*< nick=server >*/
   QRS_QR_SOURCE_LOCAL,  /*< nick=local >*/
 } QrsQrSource;
+
+/* Which protocol signs the person in; the factory in
+ * qrs-provider-factory.c turns the kind and its settings into a provider.
+ */
+typedef enum {
+  QRS_PROVIDER_KIND_GENAUTH, /*< nick=genauth >*/
+} QrsProviderKind;
 
 #define QRS_CONFIG_ERROR (qrs_config_error_quark ())
 
@@ -49,11 +57,16 @@ typedef enum {
  */
 typedef struct
 {
+  QrsProviderKind       provider;            /* which protocol */
+
+  /* GenAuth */
   char                 *server;              /* "server" */
   char                 *app_id;              /* "app-id" */
   char                 *userpool_id;         /* "userpool-id" */
-  QrsQrSource           qr_source;           /* "qr-source" */
   QrsGenauthStatusPath  status_path;         /* "status-path" (GSettings only) */
+
+  /* Every provider */
+  QrsQrSource           qr_source;           /* "qr-source" */
   gboolean              kiosk;               /* "kiosk" */
   char                 *on_success;          /* "on-success": a command line */
   gboolean              demo;                /* "demo" (command line only) */
@@ -61,7 +74,7 @@ typedef struct
   gboolean              verbose;             /* "verbose" (command line only) */
   guint                 welcome_seconds;     /* "welcome-seconds" (GSettings only) */
   guint                 auto_refresh_cap;    /* "auto-refresh-cap" (GSettings only) */
-  QrsGenauthClientAuth  token_auth_method;   /* "token-auth-method" (GSettings only) */
+  QrsClientAuth         token_auth_method;   /* "token-auth-method" (GSettings only) */
   char                 *client_secret_file;  /* "client-secret-file" (GSettings only) */
 
   /*< private >*/
@@ -83,9 +96,6 @@ gboolean             qrs_config_apply_options       (QrsConfig        *self,
                                                      GVariantDict     *options,
                                                      GError          **error);
 gboolean             qrs_config_validate            (const QrsConfig  *self,
-                                                     GError          **error);
-
-QrsGenauthProvider  *qrs_config_create_provider     (const QrsConfig  *self,
                                                      GError          **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QrsConfig, qrs_config_free)

@@ -14,29 +14,19 @@
 
 #include "qrs-core-enums.h"
 #include "qrs-genauth-provider.h"
-#include "qrs-net-private.h"
+#include "qrs-net-client.h"
 #include "qrs-genauth-wire.h"
 #include "qrs-secret-private.h"
 
 /* GenAuth (Authing) V3 "scan QR code to sign in" over libsoup 3.
  *
- * One SoupSession per provider, so status polls reuse one keep-alive
- * connection. Every request is a new SoupMessage sent with
- * soup_session_send_async(); the body is read by hand, at most
- * QRS_GENAUTH_WIRE_MAX_BODY + 1 bytes, so a hostile or broken server cannot
- * make us buffer more than that (send_and_read would read it all). All the
- * parsing is in qrs-genauth-wire.c.
+ * The wire work (the session, bounded reads, transport errors, pictures)
+ * is QrsNetClient's; all the parsing is in qrs-genauth-wire.c. What is left
+ * here is GenAuth's: which endpoint, which headers, which body.
  *
- * Each request has a GCancellable of its own: the caller's cancellable and
- * dispose() both cancel it. The GTask holds a reference on the provider, so
- * the callbacks always find it alive, disposed or not.
+ * Every request returns through a GTask of its own that holds a reference
+ * on the provider, so the callbacks always find it alive, disposed or not.
  */
-
-#define READ_CHUNK (16 * 1024)
-
-#define MAX_SECRET_LENGTH 4096
-
-#define USER_AGENT "qr-signin/" PACKAGE_VERSION
 
 struct _QrsGenauthProvider
 {
@@ -47,10 +37,9 @@ struct _QrsGenauthProvider
   char *userpool_id;   /* NULL when not configured */
   QrsSecret *client_secret;
 
-  SoupSession *session;
-  GPtrArray *pending;  /* the GCancellable of each request in flight */
+  QrsNetClient *client;
 
-  QrsGenauthClientAuth client_auth;
+  QrsClientAuth client_auth;
   QrsGenauthStatusPath status_path;
   guint timeout;
   guint qr_lifetime;
@@ -93,85 +82,10 @@ typedef enum {
   REQUEST_EXCHANGE,
 } RequestKind;
 
-typedef struct
-{
-  RequestKind kind;
-  SoupMessage *message;
-  GCancellable *cancellable;        /* ours */
-  GCancellable *caller_cancellable; /* the caller's, or NULL */
-  gulong caller_handler;
-  GInputStream *stream;
-  GDateTime *sent_at;
-  guint8 *body;
-  gsize body_length;
-  gsize body_allocated;
-  gboolean body_truncated;
-} Request;
-
-static void
-request_free (Request *request)
-{
-  /* Disconnecting from inside the caller's "cancelled" emission would
-   * deadlock, and once it is cancelled the handler has run anyway: then
-   * the handler's reference on our cancellable goes with the caller's.
-   */
-  if (request->caller_handler != 0 && !g_cancellable_is_cancelled (request->caller_cancellable))
-    g_cancellable_disconnect (request->caller_cancellable, request->caller_handler);
-
-  g_clear_object (&request->caller_cancellable);
-  g_clear_object (&request->cancellable);
-  g_clear_object (&request->stream);
-  g_clear_object (&request->message);
-  g_clear_pointer (&request->sent_at, g_date_time_unref);
-
-  /* Answers carry tickets and tokens. */
-  qrs_secret_wipe (request->body, request->body_allocated);
-  g_free (request->body);
-
-  g_free (request);
-}
-
-static void
-forward_cancel (GCancellable *caller_cancellable,
-                GCancellable *cancellable)
-{
-  g_cancellable_cancel (cancellable);
-}
-
-/* Makes room for @more bytes, wiping the old buffer rather than leaving it
- * to realloc().
- */
-static void
-request_reserve (Request *request,
-                 gsize    more)
-{
-  gsize needed = request->body_length + more;
-  gsize allocated;
-  guint8 *body;
-
-  if (needed <= request->body_allocated)
-    return;
-
-  allocated = MAX (request->body_allocated, READ_CHUNK);
-  while (allocated < needed)
-    allocated *= 2;
-  allocated = MIN (allocated, (gsize) QRS_GENAUTH_WIRE_MAX_BODY + 1);
-  g_assert (allocated >= needed);
-
-  body = g_malloc (allocated);
-  if (request->body_length > 0)
-    memcpy (body, request->body, request->body_length);
-  qrs_secret_wipe (request->body, request->body_allocated);
-  g_free (request->body);
-
-  request->body = body;
-  request->body_allocated = allocated;
-}
-
 static const char *
-request_describe (Request *request)
+describe (RequestKind kind)
 {
-  switch (request->kind)
+  switch (kind)
     {
     case REQUEST_CREATE_CODE:
       return "create code";
@@ -184,200 +98,102 @@ request_describe (Request *request)
     }
 }
 
-/* Every way a request ends goes through here or request_return_pointer():
- * the request leaves the pending list before the caller hears of it.
+/* Turns what arrived into the step's typed result, or the error saying
+ * why it is not one.
  */
-static void
-request_return_error (GTask  *task,
-                      GError *error)
+static gpointer
+parse_reply (QrsGenauthProvider  *self,
+             RequestKind          kind,
+             const QrsNetReply   *net_reply,
+             GError             **error)
 {
-  QrsGenauthProvider *self = g_task_get_source_object (task);
-  Request *request = g_task_get_task_data (task);
-
-  g_assert (error != NULL && error->domain == QRS_PROVIDER_ERROR);
-
-  g_debug ("Request to %s failed: %s", request_describe (request), error->message);
-
-  g_ptr_array_remove (self->pending, request->cancellable);
-  g_clear_object (&request->stream);
-  g_task_return_error (task, error);
-}
-
-static void
-request_return_pointer (GTask          *task,
-                        gpointer        result,
-                        GDestroyNotify  result_destroy)
-{
-  QrsGenauthProvider *self = g_task_get_source_object (task);
-  Request *request = g_task_get_task_data (task);
-
-  g_ptr_array_remove (self->pending, request->cancellable);
-  g_clear_object (&request->stream);
-  g_task_return_pointer (task, result, result_destroy);
-}
-
-static void
-request_finish (GTask *task)
-{
-  Request *request = g_task_get_task_data (task);
-  QrsGenauthProvider *self = g_task_get_source_object (task);
-  SoupMessageHeaders *headers = soup_message_get_response_headers (request->message);
-  g_autoptr(GDateTime) received_at = g_date_time_new_now_utc ();
-  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  const guint8 *body = g_bytes_get_data (net_reply->body, &length);
   QrsGenauthReply reply = {
-    .http_status = soup_message_get_status (request->message),
-    .retry_after = soup_message_headers_get_one (headers, "Retry-After"),
-    .received_at = received_at,
-    .body = request->body,
-    .body_length = MIN (request->body_length, (gsize) QRS_GENAUTH_WIRE_MAX_BODY),
-    .body_truncated = request->body_truncated,
+    .http_status = net_reply->http_status,
+    .retry_after = net_reply->retry_after,
+    .received_at = net_reply->received_at,
+    .body = body,
+    .body_length = length,
+    .body_truncated = net_reply->truncated,
   };
 
-  g_debug ("Request to %s: HTTP %u, %zu bytes%s",
-           request_describe (request), reply.http_status, reply.body_length,
-           reply.body_truncated ? " and more" : "");
-
-  switch (request->kind)
+  switch (kind)
     {
     case REQUEST_CREATE_CODE:
       {
         QrsCode *code = qrs_genauth_wire_parse_code (&reply, self->userpool_id,
-                                                     request->sent_at, self->qr_lifetime,
-                                                     &error);
+                                                     net_reply->sent_at, self->qr_lifetime,
+                                                     error);
 
         if (code != NULL)
           {
             g_autofree char *id = qrs_loggable_text (qrs_code_get_id (code));
 
             g_debug ("Created code %s", id);
-            request_return_pointer (task, code, g_object_unref);
-            return;
           }
+        return code;
       }
-      break;
 
     case REQUEST_CHECK_STATUS:
       {
-        QrsStatusReport *report = qrs_genauth_wire_parse_status (&reply, &error);
+        QrsStatusReport *report = qrs_genauth_wire_parse_status (&reply, error);
 
         if (report != NULL)
           {
             g_autofree char *description = qrs_status_report_to_debug_string (report);
 
             g_debug ("Status: %s", description);
-            request_return_pointer (task, report, g_object_unref);
-            return;
           }
+        return report;
       }
-      break;
 
     case REQUEST_EXCHANGE:
       {
-        QrsTokenSet *token_set = qrs_genauth_wire_parse_token_set (&reply, &error);
+        QrsTokenSet *token_set = qrs_genauth_wire_parse_token_set (&reply, error);
 
         if (token_set != NULL)
           {
             g_autofree char *description = qrs_token_set_to_debug_string (token_set);
 
             g_debug ("Tokens: %s", description);
-            request_return_pointer (task, token_set, g_object_unref);
-            return;
           }
+        return token_set;
       }
-      break;
 
     default:
       g_assert_not_reached ();
     }
-
-  request_return_error (task, g_steal_pointer (&error));
 }
 
-static void request_read_more (GTask *task);
-
 static void
-on_read (GObject      *source,
+sent_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Request *request = g_task_get_task_data (task);
+  QrsGenauthProvider *self = g_task_get_source_object (task);
+  RequestKind kind = GPOINTER_TO_INT (g_task_get_task_data (task));
+  g_autoptr(QrsNetReply) reply = NULL;
   g_autoptr(GError) error = NULL;
-  gssize n_read;
+  gpointer parsed;
 
-  n_read = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
-  if (n_read < 0)
+  reply = qrs_net_client_send_finish (QRS_NET_CLIENT (source), result, &error);
+  if (reply == NULL)
     {
-      request_return_error (task, qrs_provider_error_new_from_transport (error));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  if (n_read == 0)
+  parsed = parse_reply (self, kind, reply, &error);
+  if (parsed == NULL)
     {
-      request_finish (task);
+      g_debug ("Request to %s failed: %s", describe (kind), error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  request->body_length += (gsize) n_read;
-  g_assert (request->body_length <= (gsize) QRS_GENAUTH_WIRE_MAX_BODY + 1);
-
-  /* One byte past the limit is proof enough; dropping the stream unread
-   * closes the connection instead of draining it.
-   */
-  if (request->body_length > QRS_GENAUTH_WIRE_MAX_BODY)
-    {
-      request->body_truncated = TRUE;
-      request_finish (task);
-      return;
-    }
-
-  request_read_more (task);
-}
-
-static void
-request_read_more (GTask *task)
-{
-  Request *request = g_task_get_task_data (task);
-  gsize want = MIN ((gsize) READ_CHUNK, (gsize) QRS_GENAUTH_WIRE_MAX_BODY + 1 - request->body_length);
-
-  g_assert (want > 0);
-
-  request_reserve (request, want);
-  g_input_stream_read_async (request->stream,
-                             request->body + request->body_length, want,
-                             G_PRIORITY_DEFAULT,
-                             request->cancellable,
-                             on_read,
-                             g_object_ref (task));
-}
-
-static void
-on_sent (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Request *request = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  SoupMessageHeaders *headers;
-
-  request->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  if (request->stream == NULL)
-    {
-      request_return_error (task, qrs_provider_error_new_from_transport (error));
-      return;
-    }
-
-  headers = soup_message_get_response_headers (request->message);
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > QRS_GENAUTH_WIRE_MAX_BODY)
-    {
-      request->body_truncated = TRUE;
-      request_finish (task);
-      return;
-    }
-
-  request_read_more (task);
+  g_task_return_pointer (task, parsed, g_object_unref);
 }
 
 static SoupMessage *
@@ -396,9 +212,6 @@ new_message (QrsGenauthProvider *self,
   /* The base URL was checked at construction, and the rest is ours. */
   g_assert (message != NULL);
 
-  /* A redirect could carry the app's headers and the ticket elsewhere. */
-  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-
   headers = soup_message_get_request_headers (message);
   soup_message_headers_replace (headers, "Accept", "application/json");
   /* GenAuth's SDKs send one spelling or the other; send both. */
@@ -406,6 +219,9 @@ new_message (QrsGenauthProvider *self,
   soup_message_headers_replace (headers, "x-genauth-app-id", self->app_id);
   if (self->userpool_id != NULL)
     soup_message_headers_replace (headers, "x-authing-userpool-id", self->userpool_id);
+  /* Without them the server may answer in Chinese whatever the locale. */
+  soup_message_headers_replace (headers, "x-authing-lang", qrs_net_get_language_tag ());
+  soup_message_headers_replace (headers, "x-genauth-lang", qrs_net_get_language_tag ());
 
   if (body != NULL)
     soup_message_set_request_body_from_bytes (message, "application/json", body);
@@ -438,9 +254,8 @@ request_start (QrsGenauthProvider  *self,
                gpointer             source_tag)
 {
   g_autoptr(GTask) task = NULL;
-  Request *request;
 
-  g_assert (self->session != NULL);
+  g_assert (self->client != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
@@ -448,31 +263,10 @@ request_start (QrsGenauthProvider  *self,
    * GTask's G_IO_ERROR_CANCELLED.
    */
   g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, GINT_TO_POINTER (kind), NULL);
 
-  request = g_new0 (Request, 1);
-  request->kind = kind;
-  request->message = g_object_ref (message);
-  request->cancellable = g_cancellable_new ();
-  request->sent_at = g_date_time_new_now_utc ();
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-
-  g_ptr_array_add (self->pending, g_object_ref (request->cancellable));
-
-  if (cancellable != NULL)
-    {
-      request->caller_cancellable = g_object_ref (cancellable);
-      request->caller_handler = g_cancellable_connect (cancellable,
-                                                       G_CALLBACK (forward_cancel),
-                                                       g_object_ref (request->cancellable),
-                                                       g_object_unref);
-    }
-
-  g_debug ("Request to %s: %s %s", request_describe (request),
-           soup_message_get_method (message),
-           g_uri_get_path (soup_message_get_uri (message)));
-
-  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT,
-                           request->cancellable, on_sent, g_steal_pointer (&task));
+  qrs_net_client_send_async (self->client, message, describe (kind), cancellable,
+                             sent_cb, g_steal_pointer (&task));
 }
 
 /* ---- QrsProvider ------------------------------------------------------ */
@@ -576,7 +370,7 @@ qrs_genauth_provider_exchange_async (QrsProvider         *provider,
       return;
     }
 
-  if (self->client_auth != QRS_GENAUTH_CLIENT_AUTH_NONE && self->client_secret == NULL)
+  if (self->client_auth != QRS_CLIENT_AUTH_NONE && self->client_secret == NULL)
     {
       g_task_report_new_error (self, callback, user_data, qrs_genauth_provider_exchange_async,
                                QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
@@ -586,17 +380,17 @@ qrs_genauth_provider_exchange_async (QrsProvider         *provider,
 
   switch (self->client_auth)
     {
-    case QRS_GENAUTH_CLIENT_AUTH_NONE:
+    case QRS_CLIENT_AUTH_NONE:
       body = qrs_genauth_wire_build_exchange_request (ticket, NULL, NULL);
       message = new_message (self, SOUP_METHOD_POST, "/api/v3/exchange-tokenset-with-qrcode-ticket", NULL, body);
       break;
 
-    case QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_POST:
+    case QRS_CLIENT_AUTH_CLIENT_SECRET_POST:
       body = qrs_genauth_wire_build_exchange_request (ticket, self->app_id, self->client_secret);
       message = new_message (self, SOUP_METHOD_POST, "/api/v3/exchange-tokenset-with-qrcode-ticket", NULL, body);
       break;
 
-    case QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_BASIC:
+    case QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC:
       {
         g_autoptr(QrsSecret) credentials = g_strconcat (self->app_id, ":", self->client_secret, NULL);
         g_autoptr(QrsSecret) encoded = g_base64_encode ((const guchar *) credentials, strlen (credentials));
@@ -628,6 +422,12 @@ qrs_genauth_provider_exchange_finish (QrsProvider   *provider,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static QrsNetClient *
+qrs_genauth_provider_get_net_client (QrsProvider *provider)
+{
+  return QRS_GENAUTH_PROVIDER (provider)->client;
+}
+
 static void
 qrs_genauth_provider_provider_iface_init (QrsProviderInterface *iface)
 {
@@ -637,108 +437,10 @@ qrs_genauth_provider_provider_iface_init (QrsProviderInterface *iface)
   iface->check_status_finish = qrs_genauth_provider_check_status_finish;
   iface->exchange_async = qrs_genauth_provider_exchange_async;
   iface->exchange_finish = qrs_genauth_provider_exchange_finish;
+  iface->get_net_client = qrs_genauth_provider_get_net_client;
 }
 
 /* ---- Configuration ---------------------------------------------------- */
-
-static gboolean
-check_base_url (QrsGenauthProvider  *self,
-                GError             **error)
-{
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GError) uri_error = NULL;
-  g_autoptr(SoupMessage) probe = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *probe_url = NULL;
-  const char *scheme;
-  const char *host;
-  gsize length;
-
-  if (self->base_url == NULL || *self->base_url == '\0')
-    {
-      g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
-                           _("No sign-in server address was given"));
-      return FALSE;
-    }
-
-  uri = g_uri_parse (self->base_url, G_URI_FLAGS_ENCODED, &uri_error);
-  if (uri == NULL)
-    {
-      g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
-                   _("The sign-in server address “%s” is not valid: %s"),
-                   self->base_url, uri_error->message);
-      return FALSE;
-    }
-
-  scheme = g_uri_get_scheme (uri);
-  host = g_uri_get_host (uri);
-
-  if (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0)
-    {
-      g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
-                   _("The sign-in server address “%s” must start with https://"),
-                   self->base_url);
-      return FALSE;
-    }
-
-  if (host == NULL || *host == '\0')
-    {
-      g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
-                   _("The sign-in server address “%s” has no host name"),
-                   self->base_url);
-      return FALSE;
-    }
-
-  if (!_qrs_host_is_valid (host))
-    {
-      g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
-                   _("The sign-in server address “%s” has an invalid host name"),
-                   self->base_url);
-      return FALSE;
-    }
-
-  if (g_uri_get_userinfo (uri) != NULL || g_uri_get_query (uri) != NULL ||
-      g_uri_get_fragment (uri) != NULL)
-    {
-      g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
-                   _("The sign-in server address “%s” must not contain a user name, a query or a fragment"),
-                   self->base_url);
-      return FALSE;
-    }
-
-  if (g_ascii_strcasecmp (scheme, "http") == 0 && !_qrs_host_is_loopback (host) &&
-      !self->allow_insecure_http)
-    {
-      g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
-                   _("The sign-in server address “%s” is not secure: use https://, or allow plain http explicitly"),
-                   self->base_url);
-      return FALSE;
-    }
-
-  /* Endpoint paths are appended to whatever path the base has. */
-  text = g_uri_to_string (uri);
-  length = strlen (text);
-  while (length > 0 && text[length - 1] == '/')
-    text[--length] = '\0';
-
-  /* Whatever else is odd in it (a space in the path, say) libsoup would
-   * refuse later, and every request is built this way.
-   */
-  probe_url = g_strconcat (text, "/api/v3/gene-qrcode", NULL);
-  probe = soup_message_new (SOUP_METHOD_POST, probe_url);
-  if (probe == NULL)
-    {
-      g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
-                   _("The sign-in server address “%s” is not valid"),
-                   self->base_url);
-      return FALSE;
-    }
-
-  g_free (self->base_url);
-  self->base_url = g_steal_pointer (&text);
-
-  return TRUE;
-}
 
 static gboolean
 qrs_genauth_provider_initable_init (GInitable     *initable,
@@ -746,13 +448,21 @@ qrs_genauth_provider_initable_init (GInitable     *initable,
                                     GError       **error)
 {
   QrsGenauthProvider *self = QRS_GENAUTH_PROVIDER (initable);
+  g_autofree char *normalized = NULL;
+  QrsNetUrlProblem problem;
 
   g_return_val_if_fail (!self->initialized, FALSE);
 
-  if (!check_base_url (self, error))
-    return FALSE;
+  problem = qrs_net_check_server_url (self->base_url, self->allow_insecure_http, &normalized);
+  if (problem != QRS_NET_URL_OK)
+    {
+      g_propagate_error (error, qrs_provider_error_new_for_url (problem, self->base_url));
+      return FALSE;
+    }
+  g_free (self->base_url);
+  self->base_url = g_steal_pointer (&normalized);
 
-  if (self->app_id == NULL || !_qrs_text_is_header_safe (self->app_id, QRS_MAX_ID_LENGTH))
+  if (!qrs_net_text_is_header_safe (self->app_id, QRS_NET_MAX_ID_LENGTH))
     {
       g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
                            _("The application id is missing or has characters that are not allowed"));
@@ -762,16 +472,15 @@ qrs_genauth_provider_initable_init (GInitable     *initable,
   if (self->userpool_id != NULL && *self->userpool_id == '\0')
     g_clear_pointer (&self->userpool_id, g_free);
 
-  if (self->userpool_id != NULL && !_qrs_text_is_header_safe (self->userpool_id, QRS_MAX_ID_LENGTH))
+  if (self->userpool_id != NULL && !qrs_net_text_is_header_safe (self->userpool_id, QRS_NET_MAX_ID_LENGTH))
     {
       g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
                            _("The user pool id has characters that are not allowed"));
       return FALSE;
     }
 
-  self->session = soup_session_new_with_options ("timeout", self->timeout,
-                                                 "user-agent", USER_AGENT,
-                                                 NULL);
+  self->client = qrs_net_client_new (self->base_url, self->allow_insecure_http);
+  qrs_net_client_set_timeout (self->client, self->timeout);
   self->initialized = TRUE;
 
   return TRUE;
@@ -790,23 +499,10 @@ qrs_genauth_provider_dispose (GObject *object)
 {
   QrsGenauthProvider *self = (QrsGenauthProvider *) object;
 
-  if (!self->disposed)
-    {
-      g_autoptr(GPtrArray) pending = NULL;
-
-      self->disposed = TRUE;
-
-      /* Cancelling may complete a request at once, which removes it from
-       * self->pending: walk a copy.
-       */
-      pending = g_ptr_array_copy (self->pending, (GCopyFunc) g_object_ref, NULL);
-      g_ptr_array_set_free_func (pending, g_object_unref);
-      for (guint i = 0; i < pending->len; i++)
-        g_cancellable_cancel (g_ptr_array_index (pending, i));
-    }
-
-  /* Requests still in flight hold their own reference on the session. */
-  g_clear_object (&self->session);
+  self->disposed = TRUE;
+  if (self->client != NULL)
+    qrs_net_client_shutdown (self->client);
+  g_clear_object (&self->client);
 
   G_OBJECT_CLASS (qrs_genauth_provider_parent_class)->dispose (object);
 }
@@ -816,9 +512,6 @@ qrs_genauth_provider_finalize (GObject *object)
 {
   QrsGenauthProvider *self = (QrsGenauthProvider *) object;
 
-  g_assert (self->pending->len == 0);
-
-  g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->app_id, g_free);
   g_clear_pointer (&self->userpool_id, g_free);
@@ -994,7 +687,7 @@ qrs_genauth_provider_class_init (QrsGenauthProviderClass *klass)
 
   properties[PROP_CLIENT_AUTH] =
     g_param_spec_enum ("client-auth", NULL, NULL,
-                       QRS_TYPE_GENAUTH_CLIENT_AUTH, QRS_GENAUTH_CLIENT_AUTH_NONE,
+                       QRS_TYPE_CLIENT_AUTH, QRS_CLIENT_AUTH_NONE,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   properties[PROP_HAS_CLIENT_SECRET] =
@@ -1008,11 +701,10 @@ qrs_genauth_provider_class_init (QrsGenauthProviderClass *klass)
 static void
 qrs_genauth_provider_init (QrsGenauthProvider *self)
 {
-  self->pending = g_ptr_array_new_with_free_func (g_object_unref);
   self->timeout = QRS_GENAUTH_PROVIDER_DEFAULT_TIMEOUT;
   self->qr_lifetime = QRS_CODE_DEFAULT_LIFETIME;
   self->status_path = QRS_GENAUTH_STATUS_PATH_CHECK;
-  self->client_auth = QRS_GENAUTH_CLIENT_AUTH_NONE;
+  self->client_auth = QRS_CLIENT_AUTH_NONE;
 }
 
 /* ---- Public API ------------------------------------------------------- */
@@ -1095,8 +787,8 @@ qrs_genauth_provider_set_timeout (QrsGenauthProvider *self,
     return;
 
   self->timeout = timeout;
-  if (self->session != NULL)
-    g_object_set (self->session, "timeout", timeout, NULL);
+  if (self->client != NULL)
+    qrs_net_client_set_timeout (self->client, timeout);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
 }
 
@@ -1145,10 +837,10 @@ qrs_genauth_provider_set_status_path (QrsGenauthProvider   *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_PATH]);
 }
 
-QrsGenauthClientAuth
+QrsClientAuth
 qrs_genauth_provider_get_client_auth (QrsGenauthProvider *self)
 {
-  g_return_val_if_fail (QRS_IS_GENAUTH_PROVIDER (self), QRS_GENAUTH_CLIENT_AUTH_NONE);
+  g_return_val_if_fail (QRS_IS_GENAUTH_PROVIDER (self), QRS_CLIENT_AUTH_NONE);
 
   return self->client_auth;
 }
@@ -1157,18 +849,18 @@ qrs_genauth_provider_get_client_auth (QrsGenauthProvider *self)
  * qrs_genauth_provider_set_client_auth:
  *
  * Sets how the ticket exchange authenticates the application; it must match
- * the console. Anything but %QRS_GENAUTH_CLIENT_AUTH_NONE needs a client
+ * the console. Anything but %QRS_CLIENT_AUTH_NONE needs a client
  * secret, loaded with qrs_genauth_provider_load_client_secret_from_env() or
  * qrs_genauth_provider_load_client_secret_from_file().
  */
 void
 qrs_genauth_provider_set_client_auth (QrsGenauthProvider   *self,
-                                      QrsGenauthClientAuth  client_auth)
+                                      QrsClientAuth  client_auth)
 {
   g_return_if_fail (QRS_IS_GENAUTH_PROVIDER (self));
-  g_return_if_fail (client_auth == QRS_GENAUTH_CLIENT_AUTH_NONE ||
-                    client_auth == QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_POST ||
-                    client_auth == QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_BASIC);
+  g_return_if_fail (client_auth == QRS_CLIENT_AUTH_NONE ||
+                    client_auth == QRS_CLIENT_AUTH_CLIENT_SECRET_POST ||
+                    client_auth == QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC);
 
   if (self->client_auth == client_auth)
     return;
@@ -1185,130 +877,42 @@ qrs_genauth_provider_has_client_secret (QrsGenauthProvider *self)
   return self->client_secret != NULL;
 }
 
-/* Keeps @raw, minus surrounding whitespace (files usually end with a
- * newline), as the client secret. The copy is made once, already trimmed:
- * trimming in place would leave the tail of the secret past the new end.
+/**
+ * qrs_genauth_provider_set_client_secret:
+ * @secret: the client secret, as qrs_secret_load() reads it
+ * @error: return location for a %QRS_PROVIDER_ERROR_CONFIG error
+ *
+ * Keeps a copy of @secret (wiped when no longer needed) for the ticket
+ * exchange, which needs it unless #QrsGenauthProvider:client-auth is
+ * %QRS_CLIENT_AUTH_NONE.
+ *
+ * Returns: whether @secret is usable
  */
-static gboolean
-take_client_secret (QrsGenauthProvider  *self,
-                    const char          *raw,
-                    gsize                length,
-                    const char          *origin,
-                    GError             **error)
+gboolean
+qrs_genauth_provider_set_client_secret (QrsGenauthProvider  *self,
+                                        const char          *secret,
+                                        GError             **error)
 {
-  g_autoptr(QrsSecret) secret = NULL;
-  gboolean had_secret = self->client_secret != NULL;
-  const char *start = raw;
-  const char *end = raw + length;
+  gboolean had_secret;
 
-  while (start < end && g_ascii_isspace (*start))
-    start++;
-  while (end > start && g_ascii_isspace (end[-1]))
-    end--;
+  g_return_val_if_fail (QRS_IS_GENAUTH_PROVIDER (self), FALSE);
+  g_return_val_if_fail (secret != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  secret = g_strndup (start, (gsize) (end - start));
-
-  /* It goes into a JSON string or a Basic header: keep it to printable
-   * ASCII, which every real secret is.
-   */
-  if (!_qrs_text_is_header_safe (secret, MAX_SECRET_LENGTH))
+  /* It goes into a JSON string or a Basic header. */
+  if (!qrs_net_text_is_header_safe (secret, QRS_SECRET_MAX_LENGTH))
     {
-      g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
-                   _("The client secret from %s is empty, too long, or has characters that are not allowed"),
-                   origin);
+      g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
+                           _("The client secret is empty, too long, or has characters that are not allowed"));
       return FALSE;
     }
 
+  had_secret = self->client_secret != NULL;
   g_clear_pointer (&self->client_secret, qrs_secret_free);
-  self->client_secret = g_steal_pointer (&secret);
+  self->client_secret = g_strdup (secret);
 
   if (!had_secret)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_CLIENT_SECRET]);
 
   return TRUE;
-}
-
-/**
- * qrs_genauth_provider_load_client_secret_from_env:
- * @variable: the name of an environment variable
- * @error: return location for a %QRS_PROVIDER_ERROR_CONFIG error
- *
- * Reads the client secret from the environment. Secrets never come from
- * the command line, where every user of the machine can read them. The
- * caller may want to unset @variable afterwards, so that programs it starts
- * do not inherit the secret.
- *
- * Returns: whether a usable secret was read
- */
-gboolean
-qrs_genauth_provider_load_client_secret_from_env (QrsGenauthProvider  *self,
-                                                  const char          *variable,
-                                                  GError             **error)
-{
-  const char *value;
-
-  g_return_val_if_fail (QRS_IS_GENAUTH_PROVIDER (self), FALSE);
-  g_return_val_if_fail (variable != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  value = g_getenv (variable);
-  if (value == NULL)
-    {
-      g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
-                   _("The environment variable “%s” that should hold the client secret is not set"),
-                   variable);
-      return FALSE;
-    }
-
-  return take_client_secret (self, value, strlen (value), variable, error);
-}
-
-/**
- * qrs_genauth_provider_load_client_secret_from_file:
- * @path: a file holding the secret, and perhaps a final newline
- * @error: return location for a %QRS_PROVIDER_ERROR_CONFIG error
- *
- * Reads the client secret from a small file (at most 4 KiB). This reads
- * synchronously: call it while starting up.
- *
- * Returns: whether a usable secret was read
- */
-gboolean
-qrs_genauth_provider_load_client_secret_from_file (QrsGenauthProvider  *self,
-                                                   const char          *path,
-                                                   GError             **error)
-{
-  g_autoptr(GError) file_error = NULL;
-  g_autoptr(GMappedFile) file = NULL;
-  g_autofree char *display_name = NULL;
-  const char *contents;
-  gsize length;
-
-  g_return_val_if_fail (QRS_IS_GENAUTH_PROVIDER (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  display_name = g_filename_display_name (path);
-
-  /* Mapped, so a huge file is refused without being read. */
-  file = g_mapped_file_new (path, FALSE, &file_error);
-  if (file == NULL)
-    {
-      g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
-                   _("The client secret could not be read from “%s”: %s"),
-                   display_name, file_error->message);
-      return FALSE;
-    }
-
-  contents = g_mapped_file_get_contents (file);
-  length = g_mapped_file_get_length (file);
-  if (length == 0 || length > MAX_SECRET_LENGTH + 2 || memchr (contents, '\0', length) != NULL)
-    {
-      g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
-                   _("The file “%s” does not look like a client secret"),
-                   display_name);
-      return FALSE;
-    }
-
-  return take_client_secret (self, contents, length, display_name, error);
 }

@@ -14,15 +14,6 @@
 
 G_BEGIN_DECLS
 
-/* How the ticket exchange authenticates the application (the console's
- * "token endpoint auth method"). The nicks are the console's names.
- */
-typedef enum {
-  QRS_GENAUTH_CLIENT_AUTH_NONE,                /*< nick=none >*/
-  QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_POST,  /*< nick=client_secret_post >*/
-  QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_BASIC, /*< nick=client_secret_basic >*/
-} QrsGenauthClientAuth;
-
 /* Which endpoint answers status polls: the documented one, or the one the
  * newer SDKs prefer. Both take ?qrcodeId= and answer the same shape.
  */
@@ -31,7 +22,7 @@ typedef enum {
   QRS_GENAUTH_STATUS_PATH_GET,   /*< nick=get-qrcode-status >*/
 } QrsGenauthStatusPath;
 
-#define QRS_GENAUTH_PROVIDER_DEFAULT_TIMEOUT 10
+#define QRS_GENAUTH_PROVIDER_DEFAULT_TIMEOUT QRS_NET_DEFAULT_TIMEOUT
 
 #define QRS_TYPE_GENAUTH_PROVIDER (qrs_genauth_provider_get_type ())
 
@@ -53,15 +44,12 @@ void                  qrs_genauth_provider_set_qr_lifetime              (QrsGena
 QrsGenauthStatusPath  qrs_genauth_provider_get_status_path              (QrsGenauthProvider    *self);
 void                  qrs_genauth_provider_set_status_path              (QrsGenauthProvider    *self,
                                                                          QrsGenauthStatusPath   status_path);
-QrsGenauthClientAuth  qrs_genauth_provider_get_client_auth              (QrsGenauthProvider    *self);
+QrsClientAuth         qrs_genauth_provider_get_client_auth              (QrsGenauthProvider    *self);
 void                  qrs_genauth_provider_set_client_auth              (QrsGenauthProvider    *self,
-                                                                         QrsGenauthClientAuth   client_auth);
+                                                                         QrsClientAuth          client_auth);
 gboolean              qrs_genauth_provider_has_client_secret            (QrsGenauthProvider    *self);
-gboolean              qrs_genauth_provider_load_client_secret_from_env  (QrsGenauthProvider    *self,
-                                                                         const char            *variable,
-                                                                         GError               **error);
-gboolean              qrs_genauth_provider_load_client_secret_from_file (QrsGenauthProvider    *self,
-                                                                         const char            *path,
+gboolean              qrs_genauth_provider_set_client_secret            (QrsGenauthProvider    *self,
+                                                                         const char            *secret,
                                                                          GError               **error);
 
 G_END_DECLS

@@ -36,6 +36,33 @@ qrs_poll_policy_backoff_ms (guint  failures,
   return (gint64) (random * (double) ceiling);
 }
 
+/**
+ * qrs_poll_policy_kiosk_pause_ms:
+ * @failures: failed attempts in a row (0 after a declined sign-in)
+ * @random: a number in [0, 1)
+ *
+ * How long a kiosk waits before it starts over after an error nobody can
+ * fix at the screen (a wrong app id, a server that refuses): 5 s at first,
+ * doubling with each failure in a row up to 2 minutes, with "equal jitter"
+ * (between half and all of that) so that the pause grows every time while
+ * a fleet of kiosks still spreads out.
+ *
+ * Returns: the pause in milliseconds
+ */
+gint64
+qrs_poll_policy_kiosk_pause_ms (guint  failures,
+                                double random)
+{
+  gint64 ceiling = QRS_POLL_KIOSK_PAUSE_MS;
+
+  random = CLAMP (random, 0.0, 1.0);
+  for (guint i = 1; i < failures && ceiling < QRS_POLL_KIOSK_PAUSE_CAP_MS; i++)
+    ceiling *= 2;
+  ceiling = MIN (ceiling, QRS_POLL_KIOSK_PAUSE_CAP_MS);
+
+  return MAX (QRS_POLL_KIOSK_PAUSE_MS, (gint64) ((0.5 + random / 2.0) * (double) ceiling));
+}
+
 /* The wait before a request that may fail again: the back-off after
  * failures, and never less than the server's Retry-After.
  */
@@ -145,14 +172,16 @@ qrs_poll_policy_decide (const QrsPollInput *input,
     case QRS_POLL_PHASE_CANCELLED:
     case QRS_POLL_PHASE_ERROR:
       /* A person decides in window mode; a kiosk has nobody to ask, so it
-       * starts over after a pause, longer when failures keep coming.
+       * starts over after a pause, longer each time failures keep coming,
+       * and never shorter than the server asked for.
        */
       if (!input->kiosk)
         return decision (QRS_POLL_ACTION_WAIT_USER, 0);
       if (!input->online)
         return decision (QRS_POLL_ACTION_WAIT_NETWORK, 0);
       return decision (QRS_POLL_ACTION_CREATE,
-                       MAX (QRS_POLL_KIOSK_PAUSE_MS, retry_delay (input, random, random_data)));
+                       MAX (qrs_poll_policy_kiosk_pause_ms (input->failures, random (random_data)),
+                            input->retry_after_ms));
 
     default:
       g_return_val_if_reached (decision (QRS_POLL_ACTION_WAIT_USER, 0));

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 #define QRS_POLL_BACKOFF_BASE_MS      1000
 #define QRS_POLL_BACKOFF_CAP_MS      30000
 #define QRS_POLL_KIOSK_PAUSE_MS       5000
+#define QRS_POLL_KIOSK_PAUSE_CAP_MS 120000
 #define QRS_POLL_RECONNECTING_AFTER      3
 
 /* Where a sign-in attempt stands, as far as scheduling is concerned. */
@@ -62,10 +63,12 @@ typedef struct {
 /* Returns a number in [0, 1). */
 typedef double (*QrsRandomFunc) (gpointer user_data);
 
-gint64          qrs_poll_policy_backoff_ms (guint               failures,
-                                            double              random);
-QrsPollDecision qrs_poll_policy_decide     (const QrsPollInput *input,
-                                            QrsRandomFunc       random,
-                                            gpointer            random_data);
+gint64          qrs_poll_policy_backoff_ms     (guint               failures,
+                                                double              random);
+gint64          qrs_poll_policy_kiosk_pause_ms (guint               failures,
+                                                double              random);
+QrsPollDecision qrs_poll_policy_decide         (const QrsPollInput *input,
+                                                QrsRandomFunc       random,
+                                                gpointer            random_data);
 
 G_END_DECLS

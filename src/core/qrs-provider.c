@@ -291,6 +291,56 @@ qrs_provider_error_new_from_transport (const GError *error)
                       error->message);
 }
 
+/**
+ * qrs_provider_error_new_for_url:
+ * @problem: what qrs_net_check_server_url() found wrong, not %QRS_NET_URL_OK
+ * @url: (nullable): the address as given
+ *
+ * Returns: (transfer full): a %QRS_PROVIDER_ERROR_CONFIG saying in plain
+ *   words what is wrong with the sign-in server's address
+ */
+GError *
+qrs_provider_error_new_for_url (QrsNetUrlProblem  problem,
+                                const char       *url)
+{
+  g_autofree char *shown = qrs_net_displayable_url (url);
+
+  switch (problem)
+    {
+    case QRS_NET_URL_MISSING:
+      return g_error_new_literal (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
+                                  _("No sign-in server address was given"));
+
+    case QRS_NET_URL_SCHEME:
+      return g_error_new (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
+                          _("The sign-in server address “%s” must start with https://"),
+                          shown);
+
+    case QRS_NET_URL_BAD_HOST:
+      return g_error_new (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
+                          _("The sign-in server address “%s” has no valid host name"),
+                          shown);
+
+    case QRS_NET_URL_EXTRA_PARTS:
+      return g_error_new (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
+                          _("The sign-in server address “%s” must not contain a user name, a query or a fragment"),
+                          shown);
+
+    case QRS_NET_URL_INSECURE:
+    case QRS_NET_URL_DOWNGRADE:
+      return g_error_new (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
+                          _("The sign-in server address “%s” is not secure: use https://, or allow plain http explicitly"),
+                          shown);
+
+    case QRS_NET_URL_INVALID:
+    case QRS_NET_URL_OK:
+    default:
+      return g_error_new (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
+                          _("The sign-in server address “%s” is not valid"),
+                          shown);
+    }
+}
+
 /* A provider that leaves a pair of vfuncs unset does not support that step
  * (a device-grant provider has no ticket to exchange, for one); the wrappers
  * report that through the callback instead of crashing.
@@ -469,4 +519,80 @@ qrs_provider_exchange_finish (QrsProvider   *self,
     return g_task_propagate_pointer (G_TASK (result), error);
 
   return QRS_PROVIDER_GET_IFACE (self)->exchange_finish (self, result, error);
+}
+
+static void
+picture_fetched_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GBytes *bytes;
+
+  bytes = qrs_net_client_fetch_picture_finish (QRS_NET_CLIENT (object), result, &error);
+  if (bytes == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+}
+
+/**
+ * qrs_provider_fetch_picture_async:
+ * @self: a #QrsProvider
+ * @url: where the server said a picture is (a QR image, an avatar)
+ * @max_bytes: the largest picture to accept
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the result
+ * @user_data: data for @callback
+ *
+ * Downloads a picture the server pointed at, through the provider's own
+ * client and so under the same network rules as the server itself (see
+ * qrs_net_check_picture_url()).
+ */
+void
+qrs_provider_fetch_picture_async (QrsProvider         *self,
+                                  const char          *url,
+                                  gsize                max_bytes,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  QrsProviderInterface *iface;
+  QrsNetClient *client;
+  GTask *task;
+
+  g_return_if_fail (QRS_IS_PROVIDER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = QRS_PROVIDER_GET_IFACE (self);
+  client = iface->get_net_client != NULL ? iface->get_net_client (self) : NULL;
+  if (client == NULL)
+    {
+      report_not_supported (self, callback, user_data, qrs_provider_fetch_picture_async);
+      return;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, qrs_provider_fetch_picture_async);
+  g_task_set_check_cancellable (task, FALSE);
+  qrs_net_client_fetch_picture_async (client, url, max_bytes, cancellable, picture_fetched_cb, task);
+}
+
+/**
+ * qrs_provider_fetch_picture_finish:
+ *
+ * Returns: (transfer full): the picture's bytes, undecoded, or %NULL with
+ *   @error set to a %QRS_PROVIDER_ERROR
+ */
+GBytes *
+qrs_provider_fetch_picture_finish (QrsProvider   *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (QRS_IS_PROVIDER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -11,6 +11,8 @@
 
 #include "qrs-types.h"
 #include "qrs-code.h"
+#include "qrs-net.h"
+#include "qrs-net-client.h"
 #include "qrs-status-report.h"
 #include "qrs-token-set.h"
 
@@ -20,6 +22,16 @@ G_BEGIN_DECLS
  * to sleep for a day.
  */
 #define QRS_PROVIDER_RETRY_AFTER_MAX 3600
+
+/* How a provider authenticates the application to the server's token
+ * endpoint (the "token endpoint auth method" of OAuth 2.0 and of GenAuth's
+ * console). The nicks are those names.
+ */
+typedef enum {
+  QRS_CLIENT_AUTH_NONE,                /*< nick=none >*/
+  QRS_CLIENT_AUTH_CLIENT_SECRET_POST,  /*< nick=client_secret_post >*/
+  QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC, /*< nick=client_secret_basic >*/
+} QrsClientAuth;
 
 #define QRS_PROVIDER_ERROR (qrs_provider_error_quark ())
 
@@ -61,6 +73,8 @@ void        qrs_provider_error_set_server_fault   (GError       *error,
 void        qrs_provider_error_set_retry_after    (GError       *error,
                                                    gint64        seconds);
 GError     *qrs_provider_error_new_from_transport (const GError *error);
+GError     *qrs_provider_error_new_for_url       (QrsNetUrlProblem  problem,
+                                                   const char       *url);
 
 #define QRS_TYPE_PROVIDER (qrs_provider_get_type ())
 
@@ -99,6 +113,9 @@ struct _QrsProviderInterface
   QrsTokenSet     *(*exchange_finish)     (QrsProvider          *self,
                                            GAsyncResult         *result,
                                            GError              **error);
+
+  /* The client every request goes through: pictures are fetched with it. */
+  QrsNetClient    *(*get_net_client)      (QrsProvider          *self);
 };
 
 void             qrs_provider_create_code_async   (QrsProvider          *self,
@@ -122,6 +139,15 @@ void             qrs_provider_exchange_async      (QrsProvider          *self,
                                                    GAsyncReadyCallback   callback,
                                                    gpointer              user_data);
 QrsTokenSet     *qrs_provider_exchange_finish     (QrsProvider          *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+void             qrs_provider_fetch_picture_async (QrsProvider          *self,
+                                                   const char           *url,
+                                                   gsize                 max_bytes,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+GBytes          *qrs_provider_fetch_picture_finish (QrsProvider         *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
 

@@ -24,6 +24,15 @@ void  qrs_secret_free   (QrsSecret  *secret);
 
 char *qrs_loggable_text (const char *text);
 
+/* The longest client secret we accept. */
+#define QRS_SECRET_MAX_LENGTH 4096
+
+gboolean   qrs_secret_check_file     (const char  *path,
+                                      GError     **error);
+QrsSecret *qrs_secret_load           (const char  *variable,
+                                      const char  *path,
+                                      GError     **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QrsSecret, qrs_secret_free)
 
 G_END_DECLS

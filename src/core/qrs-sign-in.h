@@ -10,7 +10,6 @@
 #include <gio/gio.h>
 
 #include "qrs-clock.h"
-#include "qrs-downloader.h"
 #include "qrs-poll-policy.h"
 #include "qrs-provider.h"
 

@@ -16,6 +16,7 @@
 #include "qrs-emulator.h"
 #include "qrs-hand-off.h"
 #include "qrs-phone-window.h"
+#include "qrs-provider-factory.h"
 #include "qrs-window.h"
 
 /* How long "Signed in as …" stays on screen in window mode after the tokens
@@ -36,7 +37,6 @@ struct _QrsApplication
   QrsEmulator *emulator;
   QrsProvider *provider;
   QrsSignIn *sign_in;
-  QrsWindow *window;
   GCancellable *cancellable;
   int exit_status;
   guint inhibit_cookie;
@@ -131,6 +131,19 @@ qrs_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* The sign-in window, if it is open: the application holds no reference
+ * of its own, so a closed window is never used by mistake.
+ */
+static QrsWindow *
+get_main_window (QrsApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (QRS_IS_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
 /*
  * The hand-over
  */
@@ -139,6 +152,8 @@ static gboolean
 quit_cb (gpointer user_data)
 {
   QrsApplication *self = user_data;
+
+  g_assert (QRS_IS_APPLICATION (self));
 
   self->linger_id = 0;
   g_application_quit (G_APPLICATION (self));
@@ -150,6 +165,8 @@ static gboolean
 welcome_over_cb (gpointer user_data)
 {
   QrsApplication *self = user_data;
+
+  g_assert (QRS_IS_APPLICATION (self));
 
   self->welcome_id = 0;
   qrs_sign_in_start (self->sign_in);
@@ -179,6 +196,9 @@ finished_cb (QrsApplication *self,
 {
   g_autoptr(QrsHandOffJson) json = NULL;
   g_autoptr(GError) error = NULL;
+
+  g_assert (QRS_IS_APPLICATION (self));
+  g_assert (QRS_IS_SIGN_IN (sign_in));
 
   json = qrs_hand_off_to_json (token_set,
                                qrs_sign_in_get_display_name (sign_in),
@@ -217,6 +237,8 @@ static gboolean
 close_request_cb (QrsApplication *self,
                   GtkWindow      *window)
 {
+  g_assert (QRS_IS_APPLICATION (self));
+
   if (self->config->kiosk)
     return TRUE;
 
@@ -293,7 +315,8 @@ start_demo (QrsApplication  *self,
   self->config->app_id = g_strdup (qrs_emulator_get_app_id (self->emulator));
   g_free (self->config->userpool_id);
   self->config->userpool_id = g_strdup (qrs_emulator_get_userpool_id (self->emulator));
-  self->config->token_auth_method = QRS_GENAUTH_CLIENT_AUTH_NONE;
+  self->config->provider = QRS_PROVIDER_KIND_GENAUTH;
+  self->config->token_auth_method = QRS_CLIENT_AUTH_NONE;
   g_message ("Demo server at %s", self->config->server);
 
   return TRUE;
@@ -304,13 +327,14 @@ qrs_application_activate (GApplication *app)
 {
   QrsApplication *self = QRS_APPLICATION (app);
   g_autoptr(GError) error = NULL;
-  g_autoptr(QrsGenauthProvider) provider = NULL;
+  QrsWindow *window;
 
   g_assert (self->config != NULL);
 
-  if (self->window != NULL)
+  window = get_main_window (self);
+  if (window != NULL)
     {
-      gtk_window_present (GTK_WINDOW (self->window));
+      gtk_window_present (GTK_WINDOW (window));
       return;
     }
 
@@ -321,14 +345,13 @@ qrs_application_activate (GApplication *app)
       return;
     }
 
-  provider = qrs_config_create_provider (self->config, &error);
-  if (provider == NULL)
+  self->provider = qrs_provider_factory_create (self->config, &error);
+  if (self->provider == NULL)
     {
       g_printerr ("%s\n", error->message);
       self->exit_status = QRS_EXIT_USAGE;
       return;
     }
-  self->provider = QRS_PROVIDER (g_steal_pointer (&provider));
 
   self->sign_in = g_object_new (QRS_TYPE_SIGN_IN,
                                 "provider", self->provider,
@@ -339,9 +362,9 @@ qrs_application_activate (GApplication *app)
   g_signal_connect_object (self->sign_in, "finished", G_CALLBACK (finished_cb),
                            self, G_CONNECT_SWAPPED);
 
-  self->window = qrs_window_new (self, self->sign_in);
-  qrs_window_set_kiosk (self->window, self->config->kiosk);
-  g_signal_connect_object (self->window, "close-request", G_CALLBACK (close_request_cb),
+  window = qrs_window_new (self, self->sign_in);
+  qrs_window_set_kiosk (window, self->config->kiosk);
+  g_signal_connect_object (window, "close-request", G_CALLBACK (close_request_cb),
                            self, G_CONNECT_SWAPPED);
 
   if (self->config->kiosk)
@@ -350,15 +373,15 @@ qrs_application_activate (GApplication *app)
 
       gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
       g_signal_connect (keys, "key-pressed", G_CALLBACK (kiosk_key_cb), NULL);
-      gtk_widget_add_controller (GTK_WIDGET (self->window), keys);
+      gtk_widget_add_controller (GTK_WIDGET (window), keys);
       g_action_map_remove_action (G_ACTION_MAP (self), "quit");
     }
 
-  gtk_window_present (GTK_WINDOW (self->window));
+  gtk_window_present (GTK_WINDOW (window));
 
   if (self->config->kiosk)
     self->inhibit_cookie = gtk_application_inhibit (GTK_APPLICATION (self),
-                                                    GTK_WINDOW (self->window),
+                                                    GTK_WINDOW (window),
                                                     GTK_APPLICATION_INHIBIT_IDLE,
                                                     _("Showing a sign-in code"));
 
@@ -432,11 +455,13 @@ qrs_application_quit_action (GSimpleAction *action,
                              gpointer       user_data)
 {
   QrsApplication *self = user_data;
+  QrsWindow *window;
 
   g_assert (QRS_IS_APPLICATION (self));
 
-  if (self->window != NULL)
-    gtk_window_close (GTK_WINDOW (self->window));
+  window = get_main_window (self);
+  if (window != NULL)
+    gtk_window_close (GTK_WINDOW (window));
   else
     g_application_quit (G_APPLICATION (self));
 }

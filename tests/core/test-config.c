@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "qrs-config.h"
+#include "qrs-provider-factory.h"
 #include "qrs-core-enums.h"
 #include "qrs-genauth-provider.h"
 #include "qrs-provider.h"
@@ -97,7 +98,7 @@ test_defaults (void)
   g_assert_false (config->verbose);
   g_assert_cmpuint (config->welcome_seconds, ==, 5);
   g_assert_cmpuint (config->auto_refresh_cap, ==, 5);
-  g_assert_cmpint (config->token_auth_method, ==, QRS_GENAUTH_CLIENT_AUTH_NONE);
+  g_assert_cmpint (config->token_auth_method, ==, QRS_CLIENT_AUTH_NONE);
   g_assert_null (config->client_secret_file);
 }
 
@@ -190,7 +191,7 @@ test_settings_every_key (void)
   g_assert_true (config->allow_insecure_http);
   g_assert_cmpuint (config->welcome_seconds, ==, 12);
   g_assert_cmpuint (config->auto_refresh_cap, ==, 0);
-  g_assert_cmpint (config->token_auth_method, ==, QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_BASIC);
+  g_assert_cmpint (config->token_auth_method, ==, QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC);
   g_assert_cmpstr (config->client_secret_file, ==, "/etc/qr-signin/secret");
 
   /* Command-line only: no key, left alone. */
@@ -491,7 +492,7 @@ test_validate_allow_insecure_http (void)
 
 /* Whatever passes here must build a provider, and the other way round, or
  * the app would open a window for a configuration the provider then
- * refuses.
+ * refuses. Both apply qrs_net_check_server_url(); this keeps it so.
  */
 static void
 test_validate_agrees_with_provider (void)
@@ -500,7 +501,7 @@ test_validate_agrees_with_provider (void)
     for (guint i = 0; i < G_N_ELEMENTS (server_cases); i++)
       {
         g_autoptr(QrsConfig) config = new_valid_config ();
-        g_autoptr(QrsGenauthProvider) provider = NULL;
+        g_autoptr(QrsProvider) provider = NULL;
         g_autoptr(GError) config_error = NULL;
         g_autoptr(GError) provider_error = NULL;
         gboolean config_ok;
@@ -510,11 +511,7 @@ test_validate_agrees_with_provider (void)
         config->allow_insecure_http = allow;
 
         config_ok = qrs_config_validate (config, &config_error);
-        provider = g_initable_new (QRS_TYPE_GENAUTH_PROVIDER, NULL, &provider_error,
-                                   "base-url", config->server,
-                                   "app-id", config->app_id,
-                                   "allow-insecure-http", config->allow_insecure_http,
-                                   NULL);
+        provider = qrs_provider_factory_create (config, &provider_error);
 
         if (config_ok != (provider != NULL))
           g_error ("“%s” (insecure http %s): the configuration says %s, the provider says %s",
@@ -626,11 +623,11 @@ test_validate_client_secret (void)
   /* No secret is needed unless the method says so. */
   assert_valid (config);
 
-  config->token_auth_method = QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_POST;
+  config->token_auth_method = QRS_CLIENT_AUTH_CLIENT_SECRET_POST;
   assert_invalid (config, QRS_CONFIG_ERROR_NO_CLIENT_SECRET,
                   "The token auth method “client_secret_post” needs a client secret: set the environment variable QRS_CLIENT_SECRET, or put the secret in a file and set the “client-secret-file” key in GSettings.");
 
-  config->token_auth_method = QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_BASIC;
+  config->token_auth_method = QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC;
   assert_invalid (config, QRS_CONFIG_ERROR_NO_CLIENT_SECRET,
                   "The token auth method “client_secret_basic” needs a client secret: set the environment variable QRS_CLIENT_SECRET, or put the secret in a file and set the “client-secret-file” key in GSettings.");
 
@@ -662,6 +659,22 @@ test_validate_client_secret (void)
   g_assert_true (g_file_set_contents (secret_file, TEST_SECRET "\n", -1, NULL));
   g_free (config->client_secret_file);
   config->client_secret_file = g_strdup (secret_file);
+
+  /* Readable by every user of the computer: no secret at all. */
+  for (guint i = 0; i < 3; i++)
+    {
+      static const int modes[] = { 0644, 0666, 0604 };
+
+      g_assert_cmpint (g_chmod (secret_file, modes[i]), ==, 0);
+      message = g_strdup_printf ("The client secret file “%s” can be read by every user of this computer: make it private with “chmod o-rwx %s” and try again.", secret_file, secret_file);
+      assert_invalid (config, QRS_CONFIG_ERROR_NO_CLIENT_SECRET, message);
+      g_clear_pointer (&message, g_free);
+    }
+
+  /* Owner and group only: a kiosk's service user may share a group. */
+  g_assert_cmpint (g_chmod (secret_file, 0640), ==, 0);
+  assert_valid (config);
+  g_assert_cmpint (g_chmod (secret_file, 0600), ==, 0);
   assert_valid (config);
 
   /* Unreadable (unless we are root, who reads anything). */
@@ -687,7 +700,7 @@ test_validate_secret_fifo (void)
   g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
 
   /* Refused at once, not waited on for a writer. */
-  config->token_auth_method = QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_POST;
+  config->token_auth_method = QRS_CLIENT_AUTH_CLIENT_SECRET_POST;
   config->client_secret_file = g_strdup (fifo);
   message = g_strdup_printf ("The client secret file “%s” cannot be read (not a regular file): check the “client-secret-file” key in GSettings.", fifo);
   assert_invalid (config, QRS_CONFIG_ERROR_NO_CLIENT_SECRET, message);
@@ -703,9 +716,20 @@ test_validate_first_problem (void)
   /* Everything is wrong: the message is about the first thing to fix. */
   config->app_id = g_strdup ("bad id");
   config->welcome_seconds = 0;
-  config->token_auth_method = QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_POST;
+  config->token_auth_method = QRS_CLIENT_AUTH_CLIENT_SECRET_POST;
   assert_invalid (config, QRS_CONFIG_ERROR_NO_SERVER,
                   "No sign-in server is set: pass --server=https://… or set the “server” key in GSettings.");
+}
+
+static QrsGenauthProvider *
+create_genauth (QrsConfig  *config,
+                GError    **error)
+{
+  QrsProvider *provider = qrs_provider_factory_create (config, error);
+
+  g_assert_true (provider == NULL || QRS_IS_GENAUTH_PROVIDER (provider));
+
+  return (QrsGenauthProvider *) provider;
 }
 
 static void
@@ -719,20 +743,20 @@ test_create_provider (void)
 
   config->userpool_id = g_strdup ("pool-1");
   config->status_path = QRS_GENAUTH_STATUS_PATH_GET;
-  provider = qrs_config_create_provider (config, &error);
+  provider = create_genauth (config, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (qrs_genauth_provider_get_base_url (provider), ==, "https://example.genauth.ai");
   g_assert_cmpstr (qrs_genauth_provider_get_app_id (provider), ==, "app-5e04ae0d5f3cee22fb37612b");
   g_assert_cmpstr (qrs_genauth_provider_get_userpool_id (provider), ==, "pool-1");
   g_assert_cmpint (qrs_genauth_provider_get_status_path (provider), ==, QRS_GENAUTH_STATUS_PATH_GET);
-  g_assert_cmpint (qrs_genauth_provider_get_client_auth (provider), ==, QRS_GENAUTH_CLIENT_AUTH_NONE);
+  g_assert_cmpint (qrs_genauth_provider_get_client_auth (provider), ==, QRS_CLIENT_AUTH_NONE);
   g_assert_false (qrs_genauth_provider_has_client_secret (provider));
   g_assert_finalize_object (g_steal_pointer (&provider));
 
   g_free (config->server);
   config->server = g_strdup ("http://sso.example.com");
   config->allow_insecure_http = TRUE;
-  provider = qrs_config_create_provider (config, &error);
+  provider = create_genauth (config, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (qrs_genauth_provider_get_base_url (provider), ==, "http://sso.example.com");
   g_assert_finalize_object (g_steal_pointer (&provider));
@@ -745,35 +769,40 @@ test_create_provider_secret (void)
   g_autoptr(QrsGenauthProvider) provider = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *secret_file = g_build_filename (tmp_dir, "secret", NULL);
+  g_autofree char *message = NULL;
 
   g_unsetenv (QRS_CONFIG_CLIENT_SECRET_ENV);
-  config->token_auth_method = QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_BASIC;
+  config->token_auth_method = QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC;
 
-  provider = qrs_config_create_provider (config, &error);
+  provider = create_genauth (config, &error);
   g_assert_null (provider);
-  g_assert_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_CLIENT_SECRET);
+  g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG);
   g_clear_error (&error);
 
   g_setenv (QRS_CONFIG_CLIENT_SECRET_ENV, TEST_SECRET, TRUE);
-  provider = qrs_config_create_provider (config, &error);
+  provider = create_genauth (config, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (qrs_genauth_provider_get_client_auth (provider), ==, QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_BASIC);
+  g_assert_cmpint (qrs_genauth_provider_get_client_auth (provider), ==, QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC);
   g_assert_true (qrs_genauth_provider_has_client_secret (provider));
   g_assert_finalize_object (g_steal_pointer (&provider));
   g_unsetenv (QRS_CONFIG_CLIENT_SECRET_ENV);
 
   g_assert_true (g_file_set_contents (secret_file, TEST_SECRET "\n", -1, NULL));
+  g_assert_cmpint (g_chmod (secret_file, 0640), ==, 0);
   config->client_secret_file = g_strdup (secret_file);
-  provider = qrs_config_create_provider (config, &error);
+  provider = create_genauth (config, &error);
   g_assert_no_error (error);
   g_assert_true (qrs_genauth_provider_has_client_secret (provider));
   g_assert_finalize_object (g_steal_pointer (&provider));
 
   /* A file that does not hold a secret: the provider's own error. */
   g_assert_true (g_file_set_contents (secret_file, "", 0, NULL));
-  provider = qrs_config_create_provider (config, &error);
+  g_assert_cmpint (g_chmod (secret_file, 0600), ==, 0);
+  provider = create_genauth (config, &error);
   g_assert_null (provider);
   g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG);
+  message = g_strdup_printf ("The file “%s” does not look like a client secret.", secret_file);
+  g_assert_cmpstr (error->message, ==, message);
 
   g_remove (secret_file);
 }
@@ -811,8 +840,8 @@ main (int   argc,
   g_test_add_func ("/config/validate/client-secret", test_validate_client_secret);
   g_test_add_func ("/config/validate/client-secret-fifo", test_validate_secret_fifo);
   g_test_add_func ("/config/validate/first-problem", test_validate_first_problem);
-  g_test_add_func ("/config/provider/settings", test_create_provider);
-  g_test_add_func ("/config/provider/client-secret", test_create_provider_secret);
+  g_test_add_func ("/provider-factory/genauth/settings", test_create_provider);
+  g_test_add_func ("/provider-factory/genauth/client-secret", test_create_provider_secret);
 
   status = g_test_run ();
 

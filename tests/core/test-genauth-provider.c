@@ -425,7 +425,8 @@ assert_headers (Request    *request,
 {
   static const char * const allowed[] = {
     "Host", "Accept", "Accept-Encoding", "Connection", "User-Agent", "Content-Type", "Content-Length",
-    "x-authing-app-id", "x-genauth-app-id", "x-authing-userpool-id", "Authorization", NULL
+    "x-authing-app-id", "x-genauth-app-id", "x-authing-userpool-id", "Authorization",
+    "Accept-Language", "x-authing-lang", "x-genauth-lang", NULL
   };
   HeaderCheck check = { allowed, TRUE, NULL };
   SoupMessageHeaders *headers = request->headers;
@@ -441,6 +442,9 @@ assert_headers (Request    *request,
   g_assert_cmpstr (soup_message_headers_get_list (headers, "x-authing-userpool-id"), ==, userpool_id);
   g_assert_cmpstr (soup_message_headers_get_list (headers, "Authorization"), ==, authorization);
   g_assert_cmpstr (soup_message_headers_get_list (headers, "Host"), !=, NULL);
+  /* The tests run in the C locale: English. */
+  g_assert_cmpstr (soup_message_headers_get_list (headers, "x-authing-lang"), ==, "en-US");
+  g_assert_cmpstr (soup_message_headers_get_list (headers, "x-genauth-lang"), ==, "en-US");
 
   if (has_body)
     g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==, "application/json");
@@ -558,7 +562,7 @@ test_new_ids (void)
   g_assert_cmpuint (qrs_genauth_provider_get_timeout (provider), ==, 10);
   g_assert_cmpuint (qrs_genauth_provider_get_qr_lifetime (provider), ==, 120);
   g_assert_cmpint (qrs_genauth_provider_get_status_path (provider), ==, QRS_GENAUTH_STATUS_PATH_CHECK);
-  g_assert_cmpint (qrs_genauth_provider_get_client_auth (provider), ==, QRS_GENAUTH_CLIENT_AUTH_NONE);
+  g_assert_cmpint (qrs_genauth_provider_get_client_auth (provider), ==, QRS_CLIENT_AUTH_NONE);
   g_assert_false (qrs_genauth_provider_has_client_secret (provider));
   g_assert_finalize_object (g_steal_pointer (&provider));
 }
@@ -594,12 +598,10 @@ test_properties_notify (Fixture       *f,
   g_object_set (f->provider, "qr-lifetime", 60, NULL);
   qrs_genauth_provider_set_status_path (f->provider, QRS_GENAUTH_STATUS_PATH_GET);
   qrs_genauth_provider_set_status_path (f->provider, QRS_GENAUTH_STATUS_PATH_GET);
-  qrs_genauth_provider_set_client_auth (f->provider, QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_BASIC);
-  qrs_genauth_provider_set_client_auth (f->provider, QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_BASIC);
-  g_setenv ("QRS_TEST_SECRET", "one", TRUE);
-  g_assert_true (qrs_genauth_provider_load_client_secret_from_env (f->provider, "QRS_TEST_SECRET", NULL));
-  g_assert_true (qrs_genauth_provider_load_client_secret_from_env (f->provider, "QRS_TEST_SECRET", NULL));
-  g_unsetenv ("QRS_TEST_SECRET");
+  qrs_genauth_provider_set_client_auth (f->provider, QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC);
+  qrs_genauth_provider_set_client_auth (f->provider, QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC);
+  g_assert_true (qrs_genauth_provider_set_client_secret (f->provider, "one", NULL));
+  g_assert_true (qrs_genauth_provider_set_client_secret (f->provider, "two", NULL));
 
   g_assert_cmpuint (timeout_count, ==, 1);
   g_assert_cmpuint (lifetime_count, ==, 1);
@@ -766,11 +768,9 @@ test_exchange_client_secret_post (Fixture       *f,
   g_autoptr(GError) error = NULL;
   Request *request;
 
-  g_setenv ("QRS_TEST_CLIENT_SECRET", "  " SECRET_CLIENT "\n", TRUE);
-  g_assert_true (qrs_genauth_provider_load_client_secret_from_env (f->provider, "QRS_TEST_CLIENT_SECRET", &error));
+  g_assert_true (qrs_genauth_provider_set_client_secret (f->provider, SECRET_CLIENT, &error));
   g_assert_no_error (error);
-  g_unsetenv ("QRS_TEST_CLIENT_SECRET");
-  qrs_genauth_provider_set_client_auth (f->provider, QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_POST);
+  qrs_genauth_provider_set_client_auth (f->provider, QRS_CLIENT_AUTH_CLIENT_SECRET_POST);
 
   answer_json (f, TOKEN_ANSWER);
   token_set = exchange (f, report, &error);
@@ -789,22 +789,13 @@ test_exchange_client_secret_basic (Fixture       *f,
   g_autoptr(QrsStatusReport) report = authorized_report ();
   g_autoptr(QrsTokenSet) token_set = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *encoded = g_base64_encode ((const guchar *) TEST_APP_ID ":" SECRET_CLIENT, strlen (TEST_APP_ID ":" SECRET_CLIENT));
   g_autofree char *expected = g_strconcat ("Basic ", encoded, NULL);
-  int fd;
   Request *request;
 
-  fd = g_file_open_tmp ("qrs-secret-XXXXXX", &path, &error);
+  g_assert_true (qrs_genauth_provider_set_client_secret (f->provider, SECRET_CLIENT, &error));
   g_assert_no_error (error);
-  g_assert_true (g_file_set_contents (path, SECRET_CLIENT "\r\n", -1, &error));
-  g_assert_no_error (error);
-  g_close (fd, NULL);
-
-  g_assert_true (qrs_genauth_provider_load_client_secret_from_file (f->provider, path, &error));
-  g_assert_no_error (error);
-  g_unlink (path);
-  qrs_genauth_provider_set_client_auth (f->provider, QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_BASIC);
+  qrs_genauth_provider_set_client_auth (f->provider, QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC);
 
   answer_json (f, TOKEN_ANSWER);
   token_set = exchange (f, report, &error);
@@ -826,7 +817,7 @@ test_exchange_secret_missing (Fixture       *f,
   g_autoptr(QrsTokenSet) token_set = NULL;
   g_autoptr(GError) error = NULL;
 
-  qrs_genauth_provider_set_client_auth (f->provider, QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_POST);
+  qrs_genauth_provider_set_client_auth (f->provider, QRS_CLIENT_AUTH_CLIENT_SECRET_POST);
   token_set = exchange (f, report, &error);
   g_assert_null (token_set);
   g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG);
@@ -840,52 +831,21 @@ test_exchange_secret_missing (Fixture       *f,
   g_assert_cmpuint (f->requests->len, ==, 0);
 }
 
+/* What goes into a JSON string or a Basic header must be printable ASCII. */
 static void
-test_client_secret_sources (Fixture       *f,
+test_client_secret_refused (Fixture       *f,
                             gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *empty_path = NULL;
-  g_autofree char *big_path = NULL;
   g_autofree char *big = g_strnfill (8192, 's');
-  int fd;
+  const char *bad[] = { "", "has space", "line\nbreak", "caf\xc3\xa9", big };
 
-  g_unsetenv ("QRS_TEST_NO_SUCH_VARIABLE");
-  g_assert_false (qrs_genauth_provider_load_client_secret_from_env (f->provider, "QRS_TEST_NO_SUCH_VARIABLE", &error));
-  g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG);
-  g_assert_cmpstr (error->message, ==, "The environment variable “QRS_TEST_NO_SUCH_VARIABLE” that should hold the client secret is not set");
-  g_clear_error (&error);
-
-  g_setenv ("QRS_TEST_BAD_SECRET", "has space", TRUE);
-  g_assert_false (qrs_genauth_provider_load_client_secret_from_env (f->provider, "QRS_TEST_BAD_SECRET", &error));
-  g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG);
-  g_clear_error (&error);
-  g_setenv ("QRS_TEST_BAD_SECRET", " \n", TRUE);
-  g_assert_false (qrs_genauth_provider_load_client_secret_from_env (f->provider, "QRS_TEST_BAD_SECRET", &error));
-  g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG);
-  g_clear_error (&error);
-  g_unsetenv ("QRS_TEST_BAD_SECRET");
-
-  g_assert_false (qrs_genauth_provider_load_client_secret_from_file (f->provider, "/nonexistent/qrs-secret", &error));
-  g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG);
-  g_clear_error (&error);
-
-  fd = g_file_open_tmp ("qrs-empty-XXXXXX", &empty_path, &error);
-  g_assert_no_error (error);
-  g_close (fd, NULL);
-  g_assert_false (qrs_genauth_provider_load_client_secret_from_file (f->provider, empty_path, &error));
-  g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG);
-  g_clear_error (&error);
-  g_unlink (empty_path);
-
-  fd = g_file_open_tmp ("qrs-big-XXXXXX", &big_path, &error);
-  g_assert_no_error (error);
-  g_close (fd, NULL);
-  g_assert_true (g_file_set_contents (big_path, big, -1, NULL));
-  g_assert_false (qrs_genauth_provider_load_client_secret_from_file (f->provider, big_path, &error));
-  g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG);
-  g_clear_error (&error);
-  g_unlink (big_path);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (qrs_genauth_provider_set_client_secret (f->provider, bad[i], &error));
+      g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG);
+      g_clear_error (&error);
+    }
 
   g_assert_false (qrs_genauth_provider_has_client_secret (f->provider));
 }
@@ -1372,10 +1332,8 @@ test_no_secrets_in_log (Fixture       *f,
 
   g_string_truncate (captured_log, 0);
 
-  g_setenv ("QRS_TEST_CLIENT_SECRET", SECRET_CLIENT, TRUE);
-  g_assert_true (qrs_genauth_provider_load_client_secret_from_env (f->provider, "QRS_TEST_CLIENT_SECRET", NULL));
-  g_unsetenv ("QRS_TEST_CLIENT_SECRET");
-  qrs_genauth_provider_set_client_auth (f->provider, QRS_GENAUTH_CLIENT_AUTH_CLIENT_SECRET_BASIC);
+  g_assert_true (qrs_genauth_provider_set_client_secret (f->provider, SECRET_CLIENT, NULL));
+  qrs_genauth_provider_set_client_auth (f->provider, QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC);
 
   answer_json (f, "{\"statusCode\":200,\"data\":{\"qrcodeId\":\"code-1\",\"url\":\"https://e.com/q.png\"}}");
   code = create_code (f, &error);
@@ -1440,7 +1398,7 @@ main (int   argc,
   g_test_add ("/genauth-provider/request/exchange-client-secret-post", Fixture, NULL, fixture_set_up, test_exchange_client_secret_post, fixture_tear_down);
   g_test_add ("/genauth-provider/request/exchange-client-secret-basic", Fixture, NULL, fixture_set_up, test_exchange_client_secret_basic, fixture_tear_down);
   g_test_add ("/genauth-provider/request/exchange-secret-missing", Fixture, NULL, fixture_set_up, test_exchange_secret_missing, fixture_tear_down);
-  g_test_add ("/genauth-provider/client-secret/sources", Fixture, NULL, fixture_set_up, test_client_secret_sources, fixture_tear_down);
+  g_test_add ("/genauth-provider/client-secret/refused", Fixture, NULL, fixture_set_up, test_client_secret_refused, fixture_tear_down);
   g_test_add ("/genauth-provider/answer/timeout", Fixture, NULL, fixture_set_up, test_timeout, fixture_tear_down);
   g_test_add ("/genauth-provider/answer/timeout-mid-body", Fixture, NULL, fixture_set_up, test_timeout_mid_body, fixture_tear_down);
   g_test_add ("/genauth-provider/answer/rate-limited-seconds", Fixture, NULL, fixture_set_up, test_rate_limited_seconds, fixture_tear_down);

@@ -263,12 +263,47 @@ test_cancelled_and_error (void)
 
       /* ...a longer one while failures keep coming... */
       input.failures = 6;
-      assert_decision (&input, 0.9, QRS_POLL_ACTION_CREATE, 27000, FALSE);
+      assert_decision (&input, 0.0, QRS_POLL_ACTION_CREATE, 60000, FALSE);
+      assert_decision (&input, 0.9, QRS_POLL_ACTION_CREATE, 114000, FALSE);
+
+      /* ...never shorter than the server asked for... */
+      input.failures = 1;
+      input.retry_after_ms = 30000;
+      assert_decision (&input, 0.5, QRS_POLL_ACTION_CREATE, 30000, FALSE);
+      input.retry_after_ms = -1;
 
       /* ...and not at all while offline. */
       input.online = FALSE;
       assert_decision (&input, 0.9, QRS_POLL_ACTION_WAIT_NETWORK, 0, FALSE);
     }
+}
+
+/* The kiosk's pause grows with every failure in a row, whatever the
+ * jitter, up to two minutes.
+ */
+static void
+test_kiosk_pause (void)
+{
+  static const gint64 lowest[] = { 5000, 5000, 5000, 10000, 20000, 40000, 60000, 60000, 60000, 60000, 60000 };
+  static const gint64 highest[] = { 5000, 5000, 10000, 20000, 40000, 80000, 120000, 120000, 120000, 120000, 120000 };
+  gint64 previous_high = 0;
+
+  for (guint failures = 0; failures < G_N_ELEMENTS (lowest); failures++)
+    {
+      gint64 low = qrs_poll_policy_kiosk_pause_ms (failures, 0.0);
+      gint64 high = qrs_poll_policy_kiosk_pause_ms (failures, 0.999999);
+
+      g_assert_cmpint (low, ==, lowest[failures]);
+      g_assert_cmpint (high, >=, highest[failures] - 1);
+      g_assert_cmpint (high, <=, highest[failures]);
+      /* The least it can be is never less than the most it was two failures before. */
+      if (failures >= 2)
+        g_assert_cmpint (low, >=, MIN (qrs_poll_policy_kiosk_pause_ms (failures - 2, 0.999999), QRS_POLL_KIOSK_PAUSE_CAP_MS / 2));
+      g_assert_cmpint (high, >=, previous_high);
+      previous_high = high;
+    }
+
+  g_assert_cmpint (qrs_poll_policy_kiosk_pause_ms (1000, 0.5), ==, 90000);
 }
 
 static void
@@ -302,6 +337,7 @@ main (int   argc,
   g_test_add_func ("/poll-policy/expired/hidden", test_expired_hidden);
   g_test_add_func ("/poll-policy/cancelled-and-error", test_cancelled_and_error);
   g_test_add_func ("/poll-policy/create", test_create);
+  g_test_add_func ("/poll-policy/kiosk-pause", test_kiosk_pause);
 
   return g_test_run ();
 }

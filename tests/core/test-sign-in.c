@@ -428,6 +428,66 @@ test_server_refuses (Fixture       *fixture,
   g_assert_cmpuint (fixture->recorder->creates, ==, 1);
 }
 
+static gboolean
+creates_reached (QrsTestHarness *fixture,
+                 gconstpointer   data)
+{
+  return fixture->recorder->creates >= GPOINTER_TO_UINT (data) && fixture->recorder->in_flight == 0;
+}
+
+/* A kiosk whose server keeps refusing (a wrong app id) starts over by
+ * itself, each time after a longer pause, up to a cap; the screen knows
+ * when the next try is; the first answer that works resets it all.
+ */
+static void
+test_kiosk_back_off (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  GArray *times = fixture->recorder->create_times;
+  g_autoptr(GError) error = NULL;
+  gint64 previous_gap = 0;
+
+  qrs_emulator_set_app_id (fixture->emulator, "another-app");
+  qrs_sign_in_set_kiosk (fixture->sign_in, TRUE);
+  qrs_sign_in_start (fixture->sign_in);
+  qrs_test_wait_for_status (fixture, QRS_SIGN_IN_STATUS_ERROR);
+
+  /* The first failure: the next try is announced, 5 s away. */
+  g_assert_cmpint (qrs_sign_in_get_retry_at (fixture->sign_in), ==,
+                   qrs_clock_get_time (QRS_CLOCK (fixture->clock)) + 5000 * 1000);
+
+  /* Ten failures in a row: ten gaps, each the policy's pause for that
+   * many failures (the harness's jitter is a fixed 0.5), growing to the cap.
+   */
+  g_assert_true (qrs_test_run_until (fixture, creates_reached, GUINT_TO_POINTER (11), 60 * 60 * 1000));
+  g_assert_cmpuint (times->len, ==, 11);
+  for (guint i = 1; i < times->len; i++)
+    {
+      gint64 gap = g_array_index (times, gint64, i) - g_array_index (times, gint64, i - 1);
+
+      g_assert_cmpint (gap, ==, qrs_poll_policy_kiosk_pause_ms (i, 0.5));
+      g_assert_cmpint (gap, >=, previous_gap);
+      g_assert_cmpint (gap, <=, QRS_POLL_KIOSK_PAUSE_CAP_MS);
+      previous_gap = gap;
+    }
+  g_assert_cmpint (g_array_index (times, gint64, 1) - g_array_index (times, gint64, 0), ==, 5000);
+  g_assert_cmpint (previous_gap, ==, 90000);
+  g_assert_cmpint (qrs_sign_in_get_status (fixture->sign_in), ==, QRS_SIGN_IN_STATUS_ERROR);
+
+  /* The server is fixed: the next try works, and the count is over. */
+  qrs_emulator_set_app_id (fixture->emulator, QRS_EMULATOR_DEFAULT_APP_ID);
+  qrs_test_wait_for_status (fixture, QRS_SIGN_IN_STATUS_PENDING);
+  g_assert_cmpint (qrs_sign_in_get_retry_at (fixture->sign_in), ==, 0);
+
+  /* So the next error waits 5 s again, not 90. */
+  qrs_emulator_inject_fault (fixture->emulator, QRS_EMULATOR_ENDPOINT_CHECK_QRCODE_STATUS,
+                             QRS_EMULATOR_FAULT_STATUS_ERROR, 1, 0, 0, &error);
+  g_assert_no_error (error);
+  qrs_test_wait_for_status (fixture, QRS_SIGN_IN_STATUS_ERROR);
+  g_assert_cmpint (qrs_sign_in_get_retry_at (fixture->sign_in), ==,
+                   qrs_clock_get_time (QRS_CLOCK (fixture->clock)) + 5000 * 1000);
+}
+
 static GString *captured_log;
 
 static GLogWriterOutput
@@ -554,6 +614,7 @@ main (int   argc,
   ADD ("/sign-in/policy/reconnecting", test_reconnecting);
   ADD ("/sign-in/error/status-error", test_status_error);
   ADD ("/sign-in/error/server-refuses", test_server_refuses);
+  ADD ("/sign-in/error/kiosk-back-off", test_kiosk_back_off);
   ADD ("/sign-in/security/no-tokens-in-logs", test_no_tokens_in_logs);
 
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)

@@ -1,0 +1,101 @@
+/* qrs-provider-factory.c
+ *
+ * Copyright 2026 The QR Sign-In developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "qrs-genauth-provider.h"
+#include "qrs-provider-factory.h"
+#include "qrs-secret-private.h"
+
+/* The one place that knows which QrsProvider implements which protocol:
+ * everything above it (the sign-in model, the window, the hand-off) only
+ * ever sees a QrsProvider.
+ */
+
+/* The client secret the configuration points at, if its auth method
+ * wants one: from QRS_CLIENT_SECRET when set and not empty, else from the
+ * client secret file.
+ */
+static gboolean
+load_client_secret (const QrsConfig  *config,
+                    QrsSecret       **secret,
+                    GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  *secret = NULL;
+  if (config->token_auth_method == QRS_CLIENT_AUTH_NONE)
+    return TRUE;
+
+  *secret = qrs_secret_load (QRS_CONFIG_CLIENT_SECRET_ENV, config->client_secret_file, &local_error);
+  if (*secret == NULL)
+    {
+      g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
+                           local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static QrsProvider *
+create_genauth (const QrsConfig  *config,
+                GError          **error)
+{
+  g_autoptr(QrsGenauthProvider) provider = NULL;
+  g_autoptr(QrsSecret) secret = NULL;
+
+  provider = g_initable_new (QRS_TYPE_GENAUTH_PROVIDER, NULL, error,
+                             "base-url", config->server,
+                             "app-id", config->app_id,
+                             "userpool-id", config->userpool_id,
+                             "allow-insecure-http", config->allow_insecure_http,
+                             "status-path", config->status_path,
+                             "client-auth", config->token_auth_method,
+                             NULL);
+  if (provider == NULL)
+    return NULL;
+
+  if (!load_client_secret (config, &secret, error))
+    return NULL;
+
+  if (secret != NULL && !qrs_genauth_provider_set_client_secret (provider, secret, error))
+    return NULL;
+
+  return QRS_PROVIDER (g_steal_pointer (&provider));
+}
+
+/**
+ * qrs_provider_factory_create:
+ * @config: a configuration that qrs_config_validate() accepted
+ * @error: return location for a %QRS_PROVIDER_ERROR_CONFIG error
+ *
+ * Builds the provider @config names, with its settings and, where its
+ * token auth method needs one, its client secret.
+ *
+ * In demo mode, point the configuration at the emulator first.
+ *
+ * Returns: (transfer full) (nullable): the provider, or %NULL
+ */
+QrsProvider *
+qrs_provider_factory_create (const QrsConfig  *config,
+                             GError          **error)
+{
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  switch (config->provider)
+    {
+    case QRS_PROVIDER_KIND_GENAUTH:
+      return create_genauth (config, error);
+
+    default:
+      g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
+                   "Unknown provider kind %d", config->provider);
+      return NULL;
+    }
+}
