@@ -7,24 +7,14 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
-#include "qrs-core-enums.h"
-#include "qrs-image-size.h"
-#include "qrs-qr-sample.h"
-#include "qrs-qr-view.h"
+#include "qrs-sign-in-view.h"
 #include "qrs-window.h"
 
-/* The largest picture we decode: a QR image or an avatar bigger than this
- * is not what it claims to be.
- */
-#define MAX_IMAGE_SIDE 4096
-
-/* The window shows a QrsSignIn and never talks to a server itself: every
- * widget follows a property of the model, and every button calls one of
- * its methods.
+/* The sign-in window: a header bar over a QrsSignInView, the keyboard
+ * shortcuts and actions, and telling the model whether anybody can see it.
+ * It holds the model only to hand it to the view and to its actions.
  */
 struct _QrsWindow
 {
@@ -32,27 +22,11 @@ struct _QrsWindow
 
   QrsSignIn *sign_in;
   GdkSurface *surface;
-  guint countdown_id;
   guint kiosk : 1;
 
   /* Template widgets */
-  GtkRevealer *connection_revealer;
-  GtkLabel *connection_label;
-  GtkStack *stack;
-  GtkStack *code_stack;
-  GtkSpinner *spinner;
-  QrsQrView *qr_view;
-  AdwAvatar *avatar;
-  GtkLabel *name_label;
-  GtkLabel *caption;
-  GtkLabel *time_left_label;
-  AdwStatusPage *authorized_page;
-  AdwStatusPage *cancelled_page;
-  AdwStatusPage *expired_page;
-  AdwStatusPage *error_page;
-  GtkLabel *server_message_label;
-  GtkWidget *request_id_box;
-  GtkLabel *request_id_label;
+  AdwHeaderBar *header_bar;
+  QrsSignInView *view;
 };
 
 enum {
@@ -65,338 +39,6 @@ enum {
 G_DEFINE_FINAL_TYPE (QrsWindow, qrs_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static GParamSpec *properties[N_PROPS];
-
-/*
- * Pictures from the server
- */
-
-/* Decodes a PNG or JPEG, refusing anything whose header promises a
- * picture too large to be honest.
- */
-static GdkTexture *
-decode_picture (GBytes *bytes)
-{
-  g_autoptr(GError) error = NULL;
-  GdkTexture *texture;
-  guint width, height;
-
-  if (!qrs_image_size_read (bytes, &width, &height))
-    {
-      g_debug ("Not a PNG or JPEG picture");
-      return NULL;
-    }
-
-  if (width == 0 || height == 0 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE)
-    {
-      g_debug ("Refusing a %u×%u picture", width, height);
-      return NULL;
-    }
-
-  texture = gdk_texture_new_from_bytes (bytes, &error);
-  if (texture == NULL)
-    g_debug ("Cannot decode a picture: %s", error->message);
-
-  return texture;
-}
-
-/* Reads the server's QR picture back into modules, so that it is drawn as
- * crisply as a locally made one at any size.
- */
-static QrsQrMatrix *
-sample_qr_image (GBytes  *bytes,
-                 GError **error)
-{
-  g_autoptr(GdkTexture) texture = decode_picture (bytes);
-  g_autofree guint8 *pixels = NULL;
-  g_autofree guint8 *grey = NULL;
-  gsize stride;
-  int width, height;
-
-  if (texture == NULL)
-    {
-      g_set_error_literal (error, QRS_QR_ERROR, QRS_QR_ERROR_FAILED,
-                           "The server's QR image could not be decoded");
-      return NULL;
-    }
-
-  width = gdk_texture_get_width (texture);
-  height = gdk_texture_get_height (texture);
-  stride = (gsize) width * 4;
-  pixels = g_malloc (stride * height);
-  gdk_texture_download (texture, pixels, stride);
-
-  /* Premultiplied BGRA; transparent counts as the light background. */
-  grey = g_malloc ((gsize) width * height);
-  for (int y = 0; y < height; y++)
-    for (int x = 0; x < width; x++)
-      {
-        const guint8 *p = pixels + y * stride + x * 4;
-        guint alpha = p[3];
-        guint luma = (114 * p[0] + 587 * p[1] + 299 * p[2]) / 1000;
-
-        grey[(gsize) y * width + x] = (guint8) MIN (255, luma + (255 - alpha));
-      }
-
-  return qrs_qr_matrix_new_from_grey (grey, width, height, width, error);
-}
-
-static void
-update_qr (QrsWindow *self)
-{
-  QrsCode *code = qrs_sign_in_get_code (self->sign_in);
-  GBytes *image = qrs_sign_in_get_qr_image (self->sign_in);
-
-  if (image != NULL)
-    {
-      g_autoptr(QrsQrMatrix) matrix = NULL;
-      g_autoptr(GError) error = NULL;
-
-      matrix = sample_qr_image (image, &error);
-      if (matrix != NULL)
-        {
-          qrs_qr_view_set_matrix (self->qr_view, matrix);
-          return;
-        }
-
-      g_debug ("Encoding the code locally instead: %s", error->message);
-    }
-
-  qrs_qr_view_set_content (self->qr_view, code != NULL ? qrs_code_get_qr_content (code) : NULL);
-}
-
-static void
-update_avatar (QrsWindow *self)
-{
-  GBytes *photo = qrs_sign_in_get_photo (self->sign_in);
-  g_autoptr(GdkTexture) texture = NULL;
-
-  /* A photo that does not decode leaves the initials. */
-  if (photo != NULL)
-    texture = decode_picture (photo);
-
-  adw_avatar_set_custom_image (self->avatar, GDK_PAINTABLE (texture));
-}
-
-/*
- * Countdown
- */
-
-/* "1 minute 40 seconds", for screen readers. */
-static char *
-format_duration (gint64 seconds)
-{
-  int minutes = (int) (seconds / 60);
-  int rest = (int) (seconds % 60);
-  g_autofree char *min = g_strdup_printf (ngettext ("%d minute", "%d minutes", minutes), minutes);
-  g_autofree char *sec = g_strdup_printf (ngettext ("%d second", "%d seconds", rest), rest);
-
-  if (minutes > 0 && rest > 0)
-    /* Translators: a duration, minutes then seconds, e.g. "1 minute 40 seconds". */
-    return g_strdup_printf (C_("duration", "%s %s"), min, sec);
-
-  return g_strdup (minutes > 0 ? min : sec);
-}
-
-static void
-update_time_left (QrsWindow *self)
-{
-  gint64 seconds = (qrs_sign_in_get_time_left_ms (self->sign_in) + 999) / 1000;
-  g_autofree char *duration = format_duration (seconds);
-  g_autofree char *text = NULL;
-  g_autofree char *accessible = NULL;
-
-  /* Translators: minutes and seconds the code stays valid, e.g. "Expires in 1:40". */
-  text = g_strdup_printf (_("Expires in %d:%02d"), (int) (seconds / 60), (int) (seconds % 60));
-  gtk_label_set_label (self->time_left_label, text);
-
-  /* Translators: what a screen reader says for the QR code; %s is e.g. "1 minute 40 seconds". */
-  accessible = g_strdup_printf (_("Sign-in QR code, expires in %s"), duration);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->qr_view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
-                                  -1);
-}
-
-static gboolean
-countdown_cb (gpointer user_data)
-{
-  update_time_left (user_data);
-
-  return G_SOURCE_CONTINUE;
-}
-
-/* The countdown ticks only while somebody can see it. */
-static void
-update_countdown (QrsWindow *self)
-{
-  QrsSignInStatus status = qrs_sign_in_get_status (self->sign_in);
-  gboolean wanted = qrs_sign_in_get_visible (self->sign_in) &&
-                    (status == QRS_SIGN_IN_STATUS_PENDING || status == QRS_SIGN_IN_STATUS_SCANNED);
-
-  if (wanted && self->countdown_id == 0)
-    {
-      update_time_left (self);
-      self->countdown_id = g_timeout_add (1000, countdown_cb, self);
-      g_source_set_name_by_id (self->countdown_id, "[qr-signin] countdown");
-    }
-  else if (!wanted)
-    {
-      g_clear_handle_id (&self->countdown_id, g_source_remove);
-    }
-}
-
-/*
- * Following the model
- */
-
-static void
-update_connection (QrsWindow *self)
-{
-  QrsConnection connection = qrs_sign_in_get_connection (self->sign_in);
-  QrsSignInStatus status = qrs_sign_in_get_status (self->sign_in);
-  gboolean on_code = status == QRS_SIGN_IN_STATUS_LOADING ||
-                     status == QRS_SIGN_IN_STATUS_PENDING ||
-                     status == QRS_SIGN_IN_STATUS_SCANNED ||
-                     status == QRS_SIGN_IN_STATUS_AUTHORIZED;
-
-  switch (connection)
-    {
-    case QRS_CONNECTION_RECONNECTING:
-      gtk_label_set_label (self->connection_label,
-                           _("The sign-in server cannot be reached. Trying again…"));
-      break;
-
-    case QRS_CONNECTION_OFFLINE:
-      gtk_label_set_label (self->connection_label,
-                           _("This computer is offline. The code will be checked again when it is back online."));
-      break;
-
-    case QRS_CONNECTION_ONLINE:
-    default:
-      break;
-    }
-
-  gtk_revealer_set_reveal_child (self->connection_revealer,
-                                 on_code && connection != QRS_CONNECTION_ONLINE);
-}
-
-static void
-update_error (QrsWindow *self)
-{
-  const char *message = qrs_sign_in_get_error_message (self->sign_in);
-  const char *server_message = qrs_sign_in_get_server_message (self->sign_in);
-  const char *request_id = qrs_sign_in_get_request_id (self->sign_in);
-  g_autofree char *server_text = NULL;
-  g_autofree char *request_text = NULL;
-
-  adw_status_page_set_description (self->error_page, message);
-
-  /* The plain-words message often quotes the server already. */
-  if (server_message != NULL && (message == NULL || strstr (message, server_message) == NULL))
-    /* Translators: %s is the sign-in server's own words. */
-    server_text = g_strdup_printf (_("The server said: “%s”"), server_message);
-  gtk_label_set_label (self->server_message_label, server_text);
-  gtk_widget_set_visible (GTK_WIDGET (self->server_message_label), server_text != NULL);
-
-  if (request_id != NULL)
-    /* Translators: %s identifies the failed request for the server's administrators. */
-    request_text = g_strdup_printf (_("Request ID: %s"), request_id);
-  gtk_label_set_label (self->request_id_label, request_text);
-  gtk_widget_set_visible (self->request_id_box, request_id != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-request-id", request_id != NULL);
-}
-
-static void
-update_page (QrsWindow *self)
-{
-  QrsSignInStatus status = qrs_sign_in_get_status (self->sign_in);
-  const char *display_name = qrs_sign_in_get_display_name (self->sign_in);
-  const char *page = "code";
-  const char *code_page = NULL;
-  const char *caption = NULL;
-
-  switch (status)
-    {
-    case QRS_SIGN_IN_STATUS_LOADING:
-      code_page = "loading";
-      caption = _("Getting a sign-in code…");
-      break;
-
-    case QRS_SIGN_IN_STATUS_PENDING:
-      code_page = "qr";
-      caption = _("Scan with your phone to sign in");
-      break;
-
-    case QRS_SIGN_IN_STATUS_SCANNED:
-      code_page = "person";
-      caption = _("Confirm on your phone");
-      break;
-
-    case QRS_SIGN_IN_STATUS_AUTHORIZED:
-      {
-        g_autofree char *title = NULL;
-
-        /* A kiosk greets whoever just signed in; a sign-in window reports. */
-        if (display_name != NULL && self->kiosk)
-          /* Translators: %s is the name of the person who signed in at a kiosk. */
-          title = g_strdup_printf (_("Welcome, %s"), display_name);
-        else if (display_name != NULL)
-          /* Translators: %s is the name of the person who signed in. */
-          title = g_strdup_printf (_("Signed in as %s"), display_name);
-        adw_status_page_set_title (self->authorized_page,
-                                   title ? title : self->kiosk ? _("Welcome") : _("Signed In"));
-        page = "authorized";
-      }
-      break;
-
-    case QRS_SIGN_IN_STATUS_CANCELLED:
-      page = "cancelled";
-      break;
-
-    case QRS_SIGN_IN_STATUS_EXPIRED:
-      page = "expired";
-      break;
-
-    case QRS_SIGN_IN_STATUS_ERROR:
-    default:
-      update_error (self);
-      page = "error";
-      break;
-    }
-
-  if (code_page != NULL)
-    {
-      gtk_stack_set_visible_child_name (self->code_stack, code_page);
-      gtk_label_set_label (self->caption, caption);
-      gtk_widget_set_visible (GTK_WIDGET (self->time_left_label), status != QRS_SIGN_IN_STATUS_LOADING);
-    }
-  gtk_spinner_set_spinning (self->spinner, status == QRS_SIGN_IN_STATUS_LOADING);
-  gtk_stack_set_visible_child_name (self->stack, page);
-
-  update_countdown (self);
-  update_connection (self);
-}
-
-static void
-sign_in_notify_cb (QrsWindow  *self,
-                   GParamSpec *pspec,
-                   QrsSignIn  *sign_in)
-{
-  const char *name = g_param_spec_get_name (pspec);
-
-  if (g_str_equal (name, "status"))
-    update_page (self);
-  else if (g_str_equal (name, "code") || g_str_equal (name, "qr-image"))
-    update_qr (self);
-  else if (g_str_equal (name, "photo"))
-    update_avatar (self);
-  else if (g_str_equal (name, "connection"))
-    update_connection (self);
-  else if (g_str_equal (name, "error-message") || g_str_equal (name, "server-message") ||
-           g_str_equal (name, "request-id"))
-    update_error (self);
-  else if (g_str_equal (name, "visible"))
-    update_countdown (self);
-}
 
 /*
  * Telling the model whether anybody can see us
@@ -473,7 +115,11 @@ refresh_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  qrs_sign_in_refresh (QRS_WINDOW (widget)->sign_in);
+  QrsWindow *self = QRS_WINDOW (widget);
+
+  g_assert (QRS_IS_WINDOW (self));
+
+  qrs_sign_in_refresh (self->sign_in);
 }
 
 static void
@@ -481,7 +127,11 @@ retry_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
-  qrs_sign_in_retry (QRS_WINDOW (widget)->sign_in);
+  QrsWindow *self = QRS_WINDOW (widget);
+
+  g_assert (QRS_IS_WINDOW (self));
+
+  qrs_sign_in_retry (self->sign_in);
 }
 
 /* Escape: the person does not want to sign in. A kiosk has nobody to say so. */
@@ -491,6 +141,8 @@ cancel_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   QrsWindow *self = QRS_WINDOW (widget);
+
+  g_assert (QRS_IS_WINDOW (self));
 
   if (self->kiosk)
     return;
@@ -514,18 +166,6 @@ fullscreen_action (GtkWidget  *widget,
     gtk_window_fullscreen (window);
 }
 
-static void
-copy_request_id_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  QrsWindow *self = QRS_WINDOW (widget);
-  const char *request_id = qrs_sign_in_get_request_id (self->sign_in);
-
-  if (request_id != NULL)
-    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), request_id);
-}
-
 /*
  * GObject overrides
  */
@@ -539,16 +179,7 @@ qrs_window_constructed (GObject *object)
 
   g_assert (self->sign_in != NULL);
 
-  g_object_bind_property (self->sign_in, "display-name", self->name_label, "label",
-                          G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self->sign_in, "display-name", self->avatar, "text",
-                          G_BINDING_SYNC_CREATE);
-  g_signal_connect_object (self->sign_in, "notify", G_CALLBACK (sign_in_notify_cb),
-                           self, G_CONNECT_SWAPPED);
-
-  update_qr (self);
-  update_avatar (self);
-  update_page (self);
+  qrs_sign_in_view_set_sign_in (self->view, self->sign_in);
 }
 
 static void
@@ -556,21 +187,10 @@ qrs_window_dispose (GObject *object)
 {
   QrsWindow *self = QRS_WINDOW (object);
 
-  g_clear_handle_id (&self->countdown_id, g_source_remove);
-
   gtk_widget_dispose_template (GTK_WIDGET (self), QRS_TYPE_WINDOW);
-
-  G_OBJECT_CLASS (qrs_window_parent_class)->dispose (object);
-}
-
-static void
-qrs_window_finalize (GObject *object)
-{
-  QrsWindow *self = QRS_WINDOW (object);
-
   g_clear_object (&self->sign_in);
 
-  G_OBJECT_CLASS (qrs_window_parent_class)->finalize (object);
+  G_OBJECT_CLASS (qrs_window_parent_class)->dispose (object);
 }
 
 static void
@@ -627,7 +247,6 @@ qrs_window_class_init (QrsWindowClass *klass)
 
   object_class->constructed = qrs_window_constructed;
   object_class->dispose = qrs_window_dispose;
-  object_class->finalize = qrs_window_finalize;
   object_class->get_property = qrs_window_get_property;
   object_class->set_property = qrs_window_set_property;
 
@@ -650,33 +269,17 @@ qrs_window_class_init (QrsWindowClass *klass)
                            G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (QRS_TYPE_QR_VIEW);
+  g_type_ensure (QRS_TYPE_SIGN_IN_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE_PATH "/ui/qrs-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, connection_revealer);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, connection_label);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, code_stack);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, spinner);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, qr_view);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, avatar);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, name_label);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, caption);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, time_left_label);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, authorized_page);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, cancelled_page);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, expired_page);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, server_message_label);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, request_id_box);
-  gtk_widget_class_bind_template_child (widget_class, QrsWindow, request_id_label);
+  gtk_widget_class_bind_template_child (widget_class, QrsWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, QrsWindow, view);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, fullscreen_action);
-  gtk_widget_class_install_action (widget_class, "win.copy-request-id", NULL, copy_request_id_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
@@ -749,8 +352,7 @@ qrs_window_set_kiosk (QrsWindow *self,
   gtk_window_set_decorated (GTK_WINDOW (self), !kiosk);
   if (kiosk)
     gtk_window_fullscreen (GTK_WINDOW (self));
-  if (self->sign_in != NULL)
-    update_page (self);
+  qrs_sign_in_view_set_kiosk (self->view, kiosk);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIOSK]);
 }
 
@@ -763,13 +365,7 @@ qrs_window_set_kiosk (QrsWindow *self,
 const char *
 qrs_window_get_visible_page (QrsWindow *self)
 {
-  const char *page;
-
   g_return_val_if_fail (QRS_IS_WINDOW (self), NULL);
 
-  page = gtk_stack_get_visible_child_name (self->stack);
-  if (g_str_equal (page, "code"))
-    page = gtk_stack_get_visible_child_name (self->code_stack);
-
-  return page;
+  return qrs_sign_in_view_get_visible_page (self->view);
 }

@@ -13,6 +13,7 @@
 
 #include "qrs-application.h"
 #include "qrs-genauth-provider.h"
+#include "qrs-sign-in-view.h"
 #include "qrs-window.h"
 
 /* The window built under LANGUAGE=zh_CN speaks the zh_CN catalogue compiled
@@ -40,9 +41,8 @@ test_window_zh_cn (void)
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "扫码登录");
 
-  caption = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                       QRS_TYPE_WINDOW,
-                                                       "caption"));
+  caption = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), QRS_TYPE_WINDOW, "view"));
+  caption = GTK_WIDGET (gtk_widget_get_template_child (caption, QRS_TYPE_SIGN_IN_VIEW, "caption"));
   g_assert_true (GTK_IS_LABEL (caption));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (caption)), ==, "正在获取登录二维码…");
 

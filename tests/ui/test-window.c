@@ -16,6 +16,7 @@
 #include "qrs-test-gtk.h"
 #include "qrs-test-harness.h"
 #include "qrs-test-zbar.h"
+#include "qrs-sign-in-view.h"
 #include "qrs-window.h"
 
 /* The real window over a real QrsSignIn against the emulator: each state as
@@ -58,8 +59,9 @@ static GtkWidget *
 child (Fixture    *fixture,
        const char *name)
 {
-  GtkWidget *widget = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
-                                                                  QRS_TYPE_WINDOW, name));
+  GtkWidget *view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                                QRS_TYPE_WINDOW, "view"));
+  GtkWidget *widget = GTK_WIDGET (gtk_widget_get_template_child (view, QRS_TYPE_SIGN_IN_VIEW, name));
 
   g_assert_nonnull (widget);
   return widget;
@@ -196,9 +198,8 @@ static gboolean
 qr_view_has_image (QrsTestHarness *harness,
                    gconstpointer   data)
 {
-  const Fixture *fixture = (const Fixture *) harness;
-  QrsQrView *view = QRS_QR_VIEW (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
-                                                                 QRS_TYPE_WINDOW, "qr_view"));
+  Fixture *fixture = (Fixture *) harness;
+  QrsQrView *view = QRS_QR_VIEW (child (fixture, "qr_view"));
 
   /* Drawn from the server's picture, the view holds modules, not text. */
   return qrs_sign_in_get_qr_image (harness->sign_in) != NULL &&
@@ -261,9 +262,8 @@ static gboolean
 avatar_has_photo (QrsTestHarness *harness,
                   gconstpointer   data)
 {
-  const Fixture *fixture = (const Fixture *) harness;
-  AdwAvatar *avatar = ADW_AVATAR (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
-                                                                  QRS_TYPE_WINDOW, "avatar"));
+  Fixture *fixture = (Fixture *) harness;
+  AdwAvatar *avatar = ADW_AVATAR (child (fixture, "avatar"));
 
   return adw_avatar_get_custom_image (avatar) != NULL;
 }
