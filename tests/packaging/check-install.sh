@@ -4,9 +4,10 @@
 # directory but meson's own install log in the build dir, and needs no root
 # (with DESTDIR set, meson skips the post-install cache updates).
 #
-# Usage: check-install.sh MESON BUILDDIR BINDIR DATADIR LOCALEDIR MANDIR EMULATOR
-# (the directories as absolute install paths; EMULATOR the value of the
-# meson option of that name, true or false)
+# Usage: check-install.sh MESON BUILDDIR BINDIR DATADIR LOCALEDIR MANDIR UNITDIR
+#                         EMULATOR SYSTEMD_UNIT
+# (the directories as absolute install paths; EMULATOR and SYSTEMD_UNIT the
+# values of the meson options of those names, true or false)
 
 set -eu
 
@@ -16,7 +17,9 @@ bindir=$3
 datadir=$4
 localedir=$5
 mandir=$6
-emulator=$7
+unitdir=$7
+emulator=$8
+systemd_unit=$9
 
 app_id=io.github.qrsignin.QrSignIn
 
@@ -80,6 +83,14 @@ if [ "$emulator" = true ]; then
 else
   expect_none "$bindir/qr-signin-emulator"
   expect_none "$mandir/man1/qr-signin-emulator.1"
+fi
+
+# The kiosk's unit only on request, and running the installed program.
+if [ "$systemd_unit" = true ]; then
+  expect_file "$unitdir/qr-signin-kiosk.service"
+  expect_text "$unitdir/qr-signin-kiosk.service" "$bindir/qr-signin --kiosk"
+else
+  expect_none "$unitdir/qr-signin-kiosk.service"
 fi
 
 expect_file "$datadir/applications/$app_id.desktop"
