@@ -4,8 +4,10 @@
 # directory but meson's own install log in the build dir, and needs no root
 # (with DESTDIR set, meson skips the post-install cache updates).
 #
-# Usage: check-install.sh MESON BUILDDIR BINDIR DATADIR LOCALEDIR
-# (the directories as absolute install paths)
+# Usage: check-install.sh MESON BUILDDIR BINDIR DATADIR LOCALEDIR MANDIR UNITDIR
+#                         EMULATOR SYSTEMD_UNIT
+# (the directories as absolute install paths; EMULATOR and SYSTEMD_UNIT the
+# values of the meson options of those names, true or false)
 
 set -eu
 
@@ -14,6 +16,10 @@ builddir=$2
 bindir=$3
 datadir=$4
 localedir=$5
+mandir=$6
+unitdir=$7
+emulator=$8
+systemd_unit=$9
 
 app_id=io.github.qrsignin.QrSignIn
 
@@ -34,6 +40,17 @@ expect_file ()
   fi
 }
 
+# expect_none FILE: FILE was not installed.
+expect_none ()
+{
+  if [ -e "$destdir$1" ]; then
+    echo "unwanted: $1"
+    status=1
+  else
+    echo "ok: no $1"
+  fi
+}
+
 # expect_text FILE TEXT: the installed FILE contains TEXT.
 expect_text ()
 {
@@ -45,10 +62,35 @@ expect_text ()
   fi
 }
 
-expect_file "$bindir/qr-signin"
-if [ -f "$destdir$bindir/qr-signin" ] && [ ! -x "$destdir$bindir/qr-signin" ]; then
-  echo "wrong: $bindir/qr-signin is not executable"
-  status=1
+# expect_program FILE: FILE was installed, executable.
+expect_program ()
+{
+  expect_file "$1"
+  if [ -f "$destdir$1" ] && [ ! -x "$destdir$1" ]; then
+    echo "wrong: $1 is not executable"
+    status=1
+  fi
+}
+
+expect_program "$bindir/qr-signin"
+expect_file "$mandir/man1/qr-signin.1"
+expect_text "$mandir/man1/qr-signin.1" ".TH QR-SIGNIN 1"
+
+# The emulator and its manual come and go together.
+if [ "$emulator" = true ]; then
+  expect_program "$bindir/qr-signin-emulator"
+  expect_file "$mandir/man1/qr-signin-emulator.1"
+else
+  expect_none "$bindir/qr-signin-emulator"
+  expect_none "$mandir/man1/qr-signin-emulator.1"
+fi
+
+# The kiosk's unit only on request, and running the installed program.
+if [ "$systemd_unit" = true ]; then
+  expect_file "$unitdir/qr-signin-kiosk.service"
+  expect_text "$unitdir/qr-signin-kiosk.service" "$bindir/qr-signin --kiosk"
+else
+  expect_none "$unitdir/qr-signin-kiosk.service"
 fi
 
 expect_file "$datadir/applications/$app_id.desktop"
