@@ -108,7 +108,7 @@ qrs_application_handle_local_options (GApplication *app,
 
   if (g_variant_dict_contains (options, "version"))
     {
-      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      g_print ("qr-signin %s\n", PACKAGE_VERSION);
       self->exit_status = QRS_EXIT_SIGNED_IN;
       return 0;
     }
