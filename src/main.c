@@ -7,18 +7,44 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 
 #include "qrs-application.h"
+
+/* A closed standard output would be reused by the next file opened (an
+ * eventfd, a socket), and the tokens written into it. Fill the hole with
+ * /dev/null at once, before anything opens a file, and remember.
+ */
+static gboolean
+plug_closed_stdout (void)
+{
+  int fd;
+
+  if (fcntl (STDOUT_FILENO, F_GETFD) != -1 || errno != EBADF)
+    return FALSE;
+
+  fd = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (fd >= 0 && fd != STDOUT_FILENO)
+    {
+      dup2 (fd, STDOUT_FILENO);
+      close (fd);
+    }
+
+  return TRUE;
+}
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(QrsApplication) app = NULL;
+  gboolean stdout_closed = plug_closed_stdout ();
   int status;
 
   /* stdout carries the token hand-off and nothing else, so every log line
@@ -37,6 +63,7 @@ main (int   argc,
   signal (SIGPIPE, SIG_IGN);
 
   app = qrs_application_new ();
+  qrs_application_set_stdout_closed (app, stdout_closed);
   status = g_application_run (G_APPLICATION (app), argc, argv);
 
   /* Bad usage is decided before any window, in handle-local-options (2)

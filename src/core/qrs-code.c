@@ -13,6 +13,9 @@
  * immutable; a new code is a new object. The deadline is local: it is
  * counted from @created_at on this machine's wall clock, since GenAuth's V3
  * answer carries no expiry.
+ *
+ * A code from the device flow (RFC 8628) also has a user code and the
+ * address where it can be typed, both shown beside the QR.
  */
 struct _QrsCode
 {
@@ -21,6 +24,8 @@ struct _QrsCode
   char *id;
   char *qr_content;
   char *image_url;
+  char *user_code;
+  char *verification_uri;
   GDateTime *created_at;
   GDateTime *expires_at;
   guint lifetime;
@@ -31,6 +36,8 @@ enum {
   PROP_ID,
   PROP_QR_CONTENT,
   PROP_IMAGE_URL,
+  PROP_USER_CODE,
+  PROP_VERIFICATION_URI,
   PROP_CREATED_AT,
   PROP_LIFETIME,
   PROP_EXPIRES_AT,
@@ -49,6 +56,8 @@ qrs_code_finalize (GObject *object)
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->qr_content, g_free);
   g_clear_pointer (&self->image_url, g_free);
+  g_clear_pointer (&self->user_code, g_free);
+  g_clear_pointer (&self->verification_uri, g_free);
   g_clear_pointer (&self->created_at, g_date_time_unref);
   g_clear_pointer (&self->expires_at, g_date_time_unref);
 
@@ -75,6 +84,14 @@ qrs_code_get_property (GObject    *object,
 
     case PROP_IMAGE_URL:
       g_value_set_string (value, self->image_url);
+      break;
+
+    case PROP_USER_CODE:
+      g_value_set_string (value, self->user_code);
+      break;
+
+    case PROP_VERIFICATION_URI:
+      g_value_set_string (value, self->verification_uri);
       break;
 
     case PROP_CREATED_AT:
@@ -114,6 +131,22 @@ qrs_code_class_init (QrsCodeClass *klass)
 
   properties[PROP_IMAGE_URL] =
     g_param_spec_string ("image-url", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * QrsCode:user-code:
+   *
+   * What a person types at #QrsCode:verification-uri when they do not scan
+   * the QR (device flow only), as the server wrote it.
+   */
+  properties[PROP_USER_CODE] =
+    g_param_spec_string ("user-code", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  properties[PROP_VERIFICATION_URI] =
+    g_param_spec_string ("verification-uri", NULL, NULL,
                          NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
@@ -175,6 +208,38 @@ qrs_code_new (const char *id,
   return self;
 }
 
+/**
+ * qrs_code_new_for_device:
+ * @id: the provider's id of the code, fit for a log line (not a secret)
+ * @qr_content: the text to encode: the address that signs the person in
+ * @user_code: what the person can type instead of scanning
+ * @verification_uri: where they type it
+ * @created_at: when the code was made, on this machine's clock
+ * @lifetime: seconds the code stays valid after @created_at
+ *
+ * Returns: (transfer full): a new code of the device flow
+ */
+QrsCode *
+qrs_code_new_for_device (const char *id,
+                         const char *qr_content,
+                         const char *user_code,
+                         const char *verification_uri,
+                         GDateTime  *created_at,
+                         guint       lifetime)
+{
+  QrsCode *self;
+
+  g_return_val_if_fail (qr_content != NULL, NULL);
+  g_return_val_if_fail (user_code != NULL, NULL);
+  g_return_val_if_fail (verification_uri != NULL, NULL);
+
+  self = qrs_code_new (id, qr_content, NULL, created_at, lifetime);
+  self->user_code = g_strdup (user_code);
+  self->verification_uri = g_strdup (verification_uri);
+
+  return self;
+}
+
 const char *
 qrs_code_get_id (QrsCode *self)
 {
@@ -197,6 +262,22 @@ qrs_code_get_image_url (QrsCode *self)
   g_return_val_if_fail (QRS_IS_CODE (self), NULL);
 
   return self->image_url;
+}
+
+const char *
+qrs_code_get_user_code (QrsCode *self)
+{
+  g_return_val_if_fail (QRS_IS_CODE (self), NULL);
+
+  return self->user_code;
+}
+
+const char *
+qrs_code_get_verification_uri (QrsCode *self)
+{
+  g_return_val_if_fail (QRS_IS_CODE (self), NULL);
+
+  return self->verification_uri;
 }
 
 /**

@@ -40,6 +40,9 @@ qrs_config_new (void)
 {
   QrsConfig *self = g_new0 (QrsConfig, 1);
 
+  self->provider = QRS_PROVIDER_KIND_GENAUTH;
+  self->phone_app = g_strdup (QRS_CONFIG_DEFAULT_PHONE_APP);
+  self->scope = g_strdup (QRS_CONFIG_DEFAULT_SCOPE);
   self->qr_source = QRS_QR_SOURCE_SERVER;
   self->status_path = QRS_GENAUTH_STATUS_PATH_CHECK;
   self->welcome_seconds = QRS_CONFIG_DEFAULT_WELCOME_SECONDS;
@@ -60,6 +63,10 @@ qrs_config_copy (QrsConfig *self)
   copy->server = g_strdup (self->server);
   copy->app_id = g_strdup (self->app_id);
   copy->userpool_id = g_strdup (self->userpool_id);
+  copy->phone_app = g_strdup (self->phone_app);
+  copy->issuer = g_strdup (self->issuer);
+  copy->client_id = g_strdup (self->client_id);
+  copy->scope = g_strdup (self->scope);
   copy->on_success = g_strdup (self->on_success);
   copy->client_secret_file = g_strdup (self->client_secret_file);
 
@@ -75,6 +82,10 @@ qrs_config_free (QrsConfig *self)
   g_free (self->server);
   g_free (self->app_id);
   g_free (self->userpool_id);
+  g_free (self->phone_app);
+  g_free (self->issuer);
+  g_free (self->client_id);
+  g_free (self->scope);
   g_free (self->on_success);
   g_free (self->client_secret_file);
   g_free (self);
@@ -106,22 +117,54 @@ enum_from_nick (GType       type,
   return TRUE;
 }
 
-/* GSettings only hands out values the schema allows (its choices), so an
- * unknown nick means the schema and this code disagree.
+/* Settings come from dconf, which anybody with a text editor can fill:
+ * the schema lists no choices and no ranges, so that a bad value reaches
+ * us and is named in a warning instead of being replaced silently.
  */
+static void
+warn_bad_setting (const char *key,
+                  const char *value,
+                  const char *used)
+{
+  g_warning ("The GSettings key “%s” has the value “%s”, which it cannot have: using “%s” instead",
+             key, value, used);
+}
+
 static int
 get_settings_enum (GSettings  *settings,
                    const char *key,
                    GType       type,
                    int         fallback)
 {
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
   g_autofree char *nick = g_settings_get_string (settings, key);
   int value;
 
   if (enum_from_nick (type, nick, &value))
     return value;
 
-  g_warning ("The GSettings key %s has the unknown value \"%s\"", key, nick);
+  warn_bad_setting (key, nick, g_enum_get_value (klass, fallback)->value_nick);
+  return fallback;
+}
+
+static guint
+get_settings_uint (GSettings  *settings,
+                   const char *key,
+                   guint       minimum,
+                   guint       maximum,
+                   guint       fallback)
+{
+  guint value = g_settings_get_uint (settings, key);
+
+  if (value >= minimum && value <= maximum)
+    return value;
+
+  {
+    g_autofree char *shown = g_strdup_printf ("%u", value);
+    g_autofree char *used = g_strdup_printf ("%u", fallback);
+
+    warn_bad_setting (key, shown, used);
+  }
   return fallback;
 }
 
@@ -129,8 +172,11 @@ get_settings_enum (GSettings  *settings,
  * qrs_config_load_settings:
  * @settings: a #GSettings for the io.github.qrsignin.QrSignIn schema
  *
- * Replaces every value that has a GSettings key with the key's value.
- * --demo and --verbose have no key and are left alone.
+ * Replaces every value that has a GSettings key with the key's value. A
+ * value the key cannot have is replaced by the default, with a warning
+ * naming the key: a kiosk keeps running on a typo. --demo and --verbose
+ * have no key and are left alone. A non-empty "issuer" selects the device
+ * flow.
  */
 void
 qrs_config_load_settings (QrsConfig *self,
@@ -142,6 +188,15 @@ qrs_config_load_settings (QrsConfig *self,
   set_string (&self->server, g_settings_get_string (settings, "server"));
   set_string (&self->app_id, g_settings_get_string (settings, "app-id"));
   set_string (&self->userpool_id, g_settings_get_string (settings, "userpool-id"));
+  set_string (&self->phone_app, g_settings_get_string (settings, "phone-app"));
+  if (self->phone_app == NULL)
+    self->phone_app = g_strdup (QRS_CONFIG_DEFAULT_PHONE_APP);
+  set_string (&self->issuer, g_settings_get_string (settings, "issuer"));
+  set_string (&self->client_id, g_settings_get_string (settings, "client-id"));
+  set_string (&self->scope, g_settings_get_string (settings, "scope"));
+  if (self->scope == NULL)
+    self->scope = g_strdup (QRS_CONFIG_DEFAULT_SCOPE);
+  self->provider = self->issuer != NULL ? QRS_PROVIDER_KIND_DEVICE_FLOW : QRS_PROVIDER_KIND_GENAUTH;
   self->qr_source = get_settings_enum (settings, "qr-source",
                                        QRS_TYPE_QR_SOURCE,
                                        QRS_QR_SOURCE_SERVER);
@@ -152,8 +207,13 @@ qrs_config_load_settings (QrsConfig *self,
   set_string (&self->on_success, g_settings_get_string (settings, "on-success"));
   self->on_success_from_command_line = FALSE;
   self->allow_insecure_http = g_settings_get_boolean (settings, "allow-insecure-http");
-  self->welcome_seconds = g_settings_get_uint (settings, "welcome-seconds");
-  self->auto_refresh_cap = g_settings_get_uint (settings, "auto-refresh-cap");
+  self->welcome_seconds = get_settings_uint (settings, "welcome-seconds",
+                                             QRS_CONFIG_MIN_WELCOME_SECONDS,
+                                             QRS_CONFIG_MAX_WELCOME_SECONDS,
+                                             QRS_CONFIG_DEFAULT_WELCOME_SECONDS);
+  self->auto_refresh_cap = get_settings_uint (settings, "auto-refresh-cap",
+                                              0, QRS_CONFIG_MAX_AUTO_REFRESH_CAP,
+                                              QRS_CONFIG_DEFAULT_AUTO_REFRESH_CAP);
   self->token_auth_method = get_settings_enum (settings, "token-auth-method",
                                                QRS_TYPE_CLIENT_AUTH,
                                                QRS_CLIENT_AUTH_NONE);
@@ -222,15 +282,24 @@ qrs_config_apply_options (QrsConfig     *self,
                           GError       **error)
 {
   g_autofree char *qr_source = NULL;
+  gboolean genauth = FALSE;
+  gboolean device_flow = FALSE;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (options != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  lookup_string (options, "server", &self->server);
-  lookup_string (options, "app-id", &self->app_id);
-  lookup_string (options, "userpool-id", &self->userpool_id);
+  genauth |= lookup_string (options, "server", &self->server);
+  genauth |= lookup_string (options, "app-id", &self->app_id);
+  genauth |= lookup_string (options, "userpool-id", &self->userpool_id);
+  device_flow |= lookup_string (options, "issuer", &self->issuer);
+  device_flow |= lookup_string (options, "client-id", &self->client_id);
+  device_flow |= lookup_string (options, "scope", &self->scope);
+  if (lookup_string (options, "phone-app", &self->phone_app) && self->phone_app == NULL)
+    self->phone_app = g_strdup (QRS_CONFIG_DEFAULT_PHONE_APP);
+  if (self->scope == NULL)
+    self->scope = g_strdup (QRS_CONFIG_DEFAULT_SCOPE);
   if (lookup_string (options, "on-success", &self->on_success))
     self->on_success_from_command_line = TRUE;
   lookup_boolean (options, "kiosk", &self->kiosk);
@@ -238,13 +307,27 @@ qrs_config_apply_options (QrsConfig     *self,
   lookup_boolean (options, "allow-insecure-http", &self->allow_insecure_http);
   lookup_boolean (options, "verbose", &self->verbose);
 
+  /* The command line names the protocol it means; otherwise the settings
+   * decide (an issuer there means the device flow).
+   */
+  if (genauth && device_flow)
+    {
+      g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_VALUE,
+                           _("Use either --server and --app-id (GenAuth) or --issuer and --client-id (OpenID device flow), not both."));
+      ok = FALSE;
+    }
+  else if (genauth)
+    self->provider = QRS_PROVIDER_KIND_GENAUTH;
+  else if (device_flow)
+    self->provider = QRS_PROVIDER_KIND_DEVICE_FLOW;
+
   if (lookup_string (options, "qr-source", &qr_source))
     {
       int value;
 
       if (qr_source != NULL && enum_from_nick (QRS_TYPE_QR_SOURCE, qr_source, &value))
         self->qr_source = value;
-      else
+      else if (ok)
         {
           g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_VALUE,
                        _("--qr-source must be “server” or “local”, not “%s”."),
@@ -258,48 +341,230 @@ qrs_config_apply_options (QrsConfig     *self,
 
 /* ---- Validation ------------------------------------------------------- */
 
-static gboolean
-check_server (const QrsConfig  *self,
-              GError          **error)
+/* The words for an address, per field: the same rules, said about the
+ * option a person typed.
+ */
+typedef struct {
+  const char *missing;
+  const char *scheme;
+  const char *extra_parts;
+  const char *insecure;
+  const char *invalid;
+} UrlWords;
+
+/* Every format in UrlWords has exactly one %s, the address (the tests hold
+ * each message to its expected text).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static void
+set_url_error (QrsNetUrlProblem   problem,
+               const char        *url,
+               const UrlWords    *words,
+               GError           **error)
 {
-  g_autofree char *shown = qrs_net_displayable_url (self->server);
+  g_autofree char *shown = qrs_net_displayable_url (url);
 
-  switch (qrs_net_check_server_url (self->server, self->allow_insecure_http, NULL))
+  switch (problem)
     {
-    case QRS_NET_URL_OK:
-      return TRUE;
-
     case QRS_NET_URL_MISSING:
-      g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_SERVER,
-                           _("No sign-in server is set: pass --server=https://… or set the “server” key in GSettings."));
-      return FALSE;
+      g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_SERVER, words->missing);
+      break;
 
     case QRS_NET_URL_SCHEME:
-      g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_SERVER,
-                   _("The server address “%s” must start with https:// (or http:// for this computer)."),
-                   shown);
-      return FALSE;
+      g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_SERVER, words->scheme, shown);
+      break;
 
     case QRS_NET_URL_EXTRA_PARTS:
-      g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_SERVER,
-                   _("The server address “%s” must not contain a user name, a query or a fragment."),
-                   shown);
-      return FALSE;
+      g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_SERVER, words->extra_parts, shown);
+      break;
 
     case QRS_NET_URL_INSECURE:
     case QRS_NET_URL_DOWNGRADE:
-      g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_INSECURE_SERVER,
-                   _("“%s” would be reached over plain, unencrypted http: use https://, or pass --allow-insecure-http (or set the “allow-insecure-http” key in GSettings) if you really mean it."),
-                   shown);
-      return FALSE;
+      g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_INSECURE_SERVER, words->insecure, shown);
+      break;
 
+    case QRS_NET_URL_OK:
     case QRS_NET_URL_INVALID:
     case QRS_NET_URL_BAD_HOST:
     default:
-      g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_SERVER,
-                   _("The server address “%s” is not a valid URL."),
-                   shown);
+      g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_SERVER, words->invalid, shown);
+      break;
+    }
+}
+#pragma GCC diagnostic pop
+
+static gboolean
+check_url (const char      *url,
+           gboolean         allow_insecure_http,
+           const UrlWords  *words,
+           GError         **error)
+{
+  QrsNetUrlProblem problem = qrs_net_check_server_url (url, allow_insecure_http, NULL);
+
+  if (problem == QRS_NET_URL_OK)
+    return TRUE;
+
+  set_url_error (problem, url, words, error);
+  return FALSE;
+}
+
+static gboolean
+check_id (const char  *value,
+          gboolean     required,
+          const char  *missing,
+          const char  *bad,
+          GError     **error)
+{
+  if (value == NULL || *value == '\0')
+    {
+      if (!required)
+        return TRUE;
+      g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_APP_ID, missing);
       return FALSE;
+    }
+
+  /* Not quoted back: it may hold control characters. */
+  if (!qrs_net_text_is_header_safe (value, QRS_NET_MAX_ID_LENGTH))
+    {
+      g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_ID, bad);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* RFC 6749 §3.3: scope tokens of printable ASCII but space, '"' and '\\',
+ * separated by single spaces.
+ */
+static gboolean
+scope_is_valid (const char *scope)
+{
+  gboolean after_space = TRUE;
+
+  if (scope == NULL || *scope == '\0' || strlen (scope) > 1024)
+    return FALSE;
+
+  for (const char *p = scope; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == ' ')
+        {
+          if (after_space)
+            return FALSE;
+          after_space = TRUE;
+          continue;
+        }
+
+      if (c < 0x21 || c > 0x7e || c == '"' || c == '\\')
+        return FALSE;
+      after_space = FALSE;
+    }
+
+  return !after_space;
+}
+
+static gboolean
+phone_app_is_valid (const char *name)
+{
+  if (name == NULL || *name == '\0' || !g_utf8_validate (name, -1, NULL) ||
+      g_utf8_strlen (name, -1) > QRS_CONFIG_MAX_PHONE_APP_LENGTH)
+    return FALSE;
+
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * qrs_config_check_field:
+ * @field: which setting @value is for
+ * @value: (nullable): the value as typed, %NULL or "" when empty
+ * @allow_insecure_http: for addresses: whether plain http to another
+ *   computer is allowed
+ * @error: a %QRS_CONFIG_ERROR whose message is one sentence, the same the
+ *   command line prints
+ *
+ * Checks one setting on its own, as a settings page does while a person
+ * types, with exactly the rules and words of qrs_config_validate().
+ *
+ * Returns: whether @value is acceptable for @field
+ */
+gboolean
+qrs_config_check_field (QrsConfigField   field,
+                        const char      *value,
+                        gboolean         allow_insecure_http,
+                        GError         **error)
+{
+  static const UrlWords server_words = {
+    N_("No sign-in server is set: pass --server=https://… or set the “server” key in GSettings."),
+    N_("The server address “%s” must start with https:// (or http:// for this computer)."),
+    N_("The server address “%s” must not contain a user name, a query or a fragment."),
+    N_("“%s” would be reached over plain, unencrypted http: use https://, or pass --allow-insecure-http (or set the “allow-insecure-http” key in GSettings) if you really mean it."),
+    N_("The server address “%s” is not a valid URL."),
+  };
+  static const UrlWords issuer_words = {
+    N_("No OpenID issuer is set: pass --issuer=https://… or set the “issuer” key in GSettings."),
+    N_("The issuer address “%s” must start with https:// (or http:// for this computer)."),
+    N_("The issuer address “%s” must not contain a user name, a query or a fragment."),
+    N_("“%s” would be reached over plain, unencrypted http: use https://, or pass --allow-insecure-http (or set the “allow-insecure-http” key in GSettings) if you really mean it."),
+    N_("The issuer address “%s” is not a valid URL."),
+  };
+  UrlWords words;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (value != NULL && *value == '\0')
+    value = NULL;
+
+  switch (field)
+    {
+    case QRS_CONFIG_FIELD_SERVER:
+    case QRS_CONFIG_FIELD_ISSUER:
+      words = field == QRS_CONFIG_FIELD_SERVER ? server_words : issuer_words;
+      words.missing = _(words.missing);
+      words.scheme = _(words.scheme);
+      words.extra_parts = _(words.extra_parts);
+      words.insecure = _(words.insecure);
+      words.invalid = _(words.invalid);
+      return check_url (value, allow_insecure_http, &words, error);
+
+    case QRS_CONFIG_FIELD_APP_ID:
+      return check_id (value, TRUE,
+                       _("No app id is set: pass --app-id=ID or set the “app-id” key in GSettings."),
+                       _("The app id must be at most 256 printable ASCII characters, without spaces."),
+                       error);
+
+    case QRS_CONFIG_FIELD_USERPOOL_ID:
+      return check_id (value, FALSE, NULL,
+                       _("The user pool id must be at most 256 printable ASCII characters, without spaces."),
+                       error);
+
+    case QRS_CONFIG_FIELD_CLIENT_ID:
+      return check_id (value, TRUE,
+                       _("No client id is set: pass --client-id=ID or set the “client-id” key in GSettings."),
+                       _("The client id must be at most 256 printable ASCII characters, without spaces."),
+                       error);
+
+    case QRS_CONFIG_FIELD_SCOPE:
+      if (scope_is_valid (value))
+        return TRUE;
+      g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_VALUE,
+                           _("The scope must be words of printable ASCII separated by single spaces, such as “openid profile offline_access”."));
+      return FALSE;
+
+    case QRS_CONFIG_FIELD_PHONE_APP:
+      if (phone_app_is_valid (value))
+        return TRUE;
+      g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_VALUE,
+                           _("The phone app’s name must be 1 to 64 characters, without control characters."));
+      return FALSE;
+
+    default:
+      g_return_val_if_reached (FALSE);
     }
 }
 
@@ -365,33 +630,24 @@ qrs_config_validate (const QrsConfig  *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!self->demo)
+  if (!self->demo && self->provider == QRS_PROVIDER_KIND_GENAUTH)
     {
-      if (!check_server (self, error))
+      if (!qrs_config_check_field (QRS_CONFIG_FIELD_SERVER, self->server, self->allow_insecure_http, error) ||
+          !qrs_config_check_field (QRS_CONFIG_FIELD_APP_ID, self->app_id, FALSE, error) ||
+          !qrs_config_check_field (QRS_CONFIG_FIELD_USERPOOL_ID, self->userpool_id, FALSE, error))
         return FALSE;
-
-      if (self->app_id == NULL)
-        {
-          g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_APP_ID,
-                               _("No app id is set: pass --app-id=ID or set the “app-id” key in GSettings."));
-          return FALSE;
-        }
-
-      /* Not quoted back: it may hold control characters. */
-      if (!qrs_net_text_is_header_safe (self->app_id, QRS_NET_MAX_ID_LENGTH))
-        {
-          g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_ID,
-                               _("The app id must be at most 256 printable ASCII characters, without spaces."));
-          return FALSE;
-        }
-
-      if (self->userpool_id != NULL && !qrs_net_text_is_header_safe (self->userpool_id, QRS_NET_MAX_ID_LENGTH))
-        {
-          g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_ID,
-                               _("The user pool id must be at most 256 printable ASCII characters, without spaces."));
-          return FALSE;
-        }
     }
+
+  if (!self->demo && self->provider == QRS_PROVIDER_KIND_DEVICE_FLOW)
+    {
+      if (!qrs_config_check_field (QRS_CONFIG_FIELD_ISSUER, self->issuer, self->allow_insecure_http, error) ||
+          !qrs_config_check_field (QRS_CONFIG_FIELD_CLIENT_ID, self->client_id, FALSE, error) ||
+          !qrs_config_check_field (QRS_CONFIG_FIELD_SCOPE, self->scope, FALSE, error))
+        return FALSE;
+    }
+
+  if (!qrs_config_check_field (QRS_CONFIG_FIELD_PHONE_APP, self->phone_app, FALSE, error))
+    return FALSE;
 
   /* An on-success command from GSettings is just unused in window mode: a
    * kiosk's settings must not stop someone running a sign-in window on it.

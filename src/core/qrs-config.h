@@ -24,15 +24,27 @@ typedef enum {
  * qrs-provider-factory.c turns the kind and its settings into a provider.
  */
 typedef enum {
-  QRS_PROVIDER_KIND_GENAUTH, /*< nick=genauth >*/
+  QRS_PROVIDER_KIND_GENAUTH,     /*< nick=genauth >*/
+  QRS_PROVIDER_KIND_DEVICE_FLOW, /*< nick=device-flow >*/
 } QrsProviderKind;
+
+/* The settings a person types, checked one at a time. */
+typedef enum {
+  QRS_CONFIG_FIELD_SERVER,
+  QRS_CONFIG_FIELD_APP_ID,
+  QRS_CONFIG_FIELD_USERPOOL_ID,
+  QRS_CONFIG_FIELD_ISSUER,
+  QRS_CONFIG_FIELD_CLIENT_ID,
+  QRS_CONFIG_FIELD_SCOPE,
+  QRS_CONFIG_FIELD_PHONE_APP,
+} QrsConfigField;
 
 #define QRS_CONFIG_ERROR (qrs_config_error_quark ())
 
 /* What is wrong with a configuration. Every one means "exit 2". */
 typedef enum {
-  QRS_CONFIG_ERROR_NO_SERVER,        /* no server address, outside demo mode */
-  QRS_CONFIG_ERROR_NO_APP_ID,        /* no app id, outside demo mode */
+  QRS_CONFIG_ERROR_NO_SERVER,        /* no server (or issuer) address, outside demo mode */
+  QRS_CONFIG_ERROR_NO_APP_ID,        /* no app id (or client id), outside demo mode */
   QRS_CONFIG_ERROR_BAD_SERVER,       /* the server address is not a usable URL */
   QRS_CONFIG_ERROR_INSECURE_SERVER,  /* plain http to another computer, not allowed */
   QRS_CONFIG_ERROR_BAD_ID,           /* an app or user pool id with forbidden characters */
@@ -50,6 +62,10 @@ typedef enum {
 #define QRS_CONFIG_MIN_WELCOME_SECONDS      1
 #define QRS_CONFIG_MAX_WELCOME_SECONDS      60
 #define QRS_CONFIG_DEFAULT_AUTO_REFRESH_CAP 5
+#define QRS_CONFIG_MAX_AUTO_REFRESH_CAP     100
+#define QRS_CONFIG_DEFAULT_PHONE_APP        "GenAuth"
+#define QRS_CONFIG_MAX_PHONE_APP_LENGTH     64
+#define QRS_CONFIG_DEFAULT_SCOPE            "openid profile offline_access"
 
 /* Everything the command line and GSettings decide, merged: read it after
  * qrs_config_validate() has passed, and treat it as read-only. Strings
@@ -64,6 +80,12 @@ typedef struct
   char                 *app_id;              /* "app-id" */
   char                 *userpool_id;         /* "userpool-id" */
   QrsGenauthStatusPath  status_path;         /* "status-path" (GSettings only) */
+  char                 *phone_app;           /* "phone-app": the app the steps name */
+
+  /* OAuth 2.0 Device Authorization Grant (RFC 8628) */
+  char                 *issuer;              /* "issuer": OpenID discovery starts here */
+  char                 *client_id;           /* "client-id" */
+  char                 *scope;               /* "scope" */
 
   /* Every provider */
   QrsQrSource           qr_source;           /* "qr-source" */
@@ -96,6 +118,10 @@ gboolean             qrs_config_apply_options       (QrsConfig        *self,
                                                      GVariantDict     *options,
                                                      GError          **error);
 gboolean             qrs_config_validate            (const QrsConfig  *self,
+                                                     GError          **error);
+gboolean             qrs_config_check_field         (QrsConfigField    field,
+                                                     const char       *value,
+                                                     gboolean          allow_insecure_http,
                                                      GError          **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QrsConfig, qrs_config_free)

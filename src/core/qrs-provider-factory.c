@@ -93,6 +93,11 @@ qrs_provider_factory_create (const QrsConfig  *config,
     case QRS_PROVIDER_KIND_GENAUTH:
       return create_genauth (config, error);
 
+    case QRS_PROVIDER_KIND_DEVICE_FLOW:
+      g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_NOT_SUPPORTED,
+                           "The device flow is not available yet");
+      return NULL;
+
     default:
       g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
                    "Unknown provider kind %d", config->provider);

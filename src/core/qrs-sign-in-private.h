@@ -39,6 +39,8 @@ struct _QrsSignIn
   char *error_message;
   char *server_message;
   char *request_id;
+  QrsTrouble trouble;
+  gboolean renews_itself;
 
   /* Scheduling. The policy's input is kept here and nowhere else: the
    * phase, the failures in a row, visibility, the network, kiosk mode and
@@ -75,6 +77,8 @@ typedef enum {
   QRS_SIGN_IN_PROP_ERROR_MESSAGE,
   QRS_SIGN_IN_PROP_SERVER_MESSAGE,
   QRS_SIGN_IN_PROP_REQUEST_ID,
+  QRS_SIGN_IN_PROP_TROUBLE,
+  QRS_SIGN_IN_PROP_RENEWS_ITSELF,
   QRS_SIGN_IN_PROP_VISIBLE,
   QRS_SIGN_IN_PROP_KIOSK,
   QRS_SIGN_IN_PROP_AUTO_REFRESH_CAP,
@@ -102,6 +106,9 @@ void    _qrs_sign_in_set_int64        (QrsSignIn        *self,
                                        QrsSignInProp     prop);
 void    _qrs_sign_in_set_connection   (QrsSignIn        *self,
                                        QrsConnection     connection);
+void    _qrs_sign_in_set_trouble      (QrsSignIn        *self,
+                                       QrsTrouble        trouble);
+void    _qrs_sign_in_update_renews_itself (QrsSignIn    *self);
 void    _qrs_sign_in_emit_finished    (QrsSignIn        *self,
                                        QrsTokenSet      *token_set);
 

@@ -20,6 +20,7 @@
 static void
 clear_problem (QrsSignIn *self)
 {
+  _qrs_sign_in_set_trouble (self, QRS_TROUBLE_NONE);
   _qrs_sign_in_set_string (self, &self->error_message, NULL, QRS_SIGN_IN_PROP_ERROR_MESSAGE);
   _qrs_sign_in_set_string (self, &self->server_message, NULL, QRS_SIGN_IN_PROP_SERVER_MESSAGE);
   _qrs_sign_in_set_string (self, &self->request_id, NULL, QRS_SIGN_IN_PROP_REQUEST_ID);
@@ -105,6 +106,33 @@ is_transient (QrsSignIn    *self,
     }
 }
 
+static QrsTrouble
+trouble_of (const GError *error)
+{
+  if (error->domain != QRS_PROVIDER_ERROR)
+    return QRS_TROUBLE_LOCAL;
+
+  switch ((QrsProviderError) error->code)
+    {
+    case QRS_PROVIDER_ERROR_NETWORK:
+    case QRS_PROVIDER_ERROR_TIMEOUT:
+    case QRS_PROVIDER_ERROR_TLS:
+      return QRS_TROUBLE_UNREACHABLE;
+
+    case QRS_PROVIDER_ERROR_HTTP:
+    case QRS_PROVIDER_ERROR_PROTOCOL:
+    case QRS_PROVIDER_ERROR_SERVER:
+    case QRS_PROVIDER_ERROR_RATE_LIMITED:
+      return QRS_TROUBLE_SERVER;
+
+    case QRS_PROVIDER_ERROR_CANCELLED:
+    case QRS_PROVIDER_ERROR_CONFIG:
+    case QRS_PROVIDER_ERROR_NOT_SUPPORTED:
+    default:
+      return QRS_TROUBLE_LOCAL;
+    }
+}
+
 static void
 note_error_details (QrsSignIn    *self,
                     const GError *error)
@@ -117,6 +145,8 @@ note_error_details (QrsSignIn    *self,
       server_message = qrs_provider_error_get_server_message (error);
       request_id = qrs_provider_error_get_request_id (error);
     }
+
+  _qrs_sign_in_set_trouble (self, trouble_of (error));
 
   _qrs_sign_in_set_string (self, &self->error_message, error->message, QRS_SIGN_IN_PROP_ERROR_MESSAGE);
   _qrs_sign_in_set_string (self, &self->server_message, server_message, QRS_SIGN_IN_PROP_SERVER_MESSAGE);
@@ -340,7 +370,10 @@ create (QrsSignIn *self)
   GCancellable *cancellable;
 
   if (self->input.phase == QRS_POLL_PHASE_EXPIRED)
-    self->input.auto_refreshes++;
+    {
+      self->input.auto_refreshes++;
+      _qrs_sign_in_update_renews_itself (self);
+    }
 
   g_object_freeze_notify (G_OBJECT (self));
   drop_code (self);
@@ -396,6 +429,7 @@ checked_cb (GObject      *object,
     case QRS_STATUS_SCANNED:
       /* Somebody is at it: the next expiry starts a fresh count. */
       self->input.auto_refreshes = 0;
+      _qrs_sign_in_update_renews_itself (self);
       self->input.phase = QRS_POLL_PHASE_SCANNED;
       note_person (self, report);
       _qrs_sign_in_set_status (self, QRS_SIGN_IN_STATUS_SCANNED);
@@ -432,7 +466,7 @@ checked_cb (GObject      *object,
       {
         g_autoptr(GError) server_error =
           g_error_new_literal (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_SERVER,
-                               _("The sign-in server could not go on with this sign-in"));
+                               _("The sign-in server stopped this sign-in. Start again with a new code."));
         fail (self, server_error);
       }
       break;
@@ -685,6 +719,7 @@ qrs_sign_in_start (QrsSignIn *self)
   self->input.failures = 0;
   self->input.retry_after_ms = -1;
   self->input.auto_refreshes = 0;
+  _qrs_sign_in_update_renews_itself (self);
   _qrs_sign_in_set_status (self, QRS_SIGN_IN_STATUS_LOADING);
   _qrs_sign_in_reschedule (self);
   g_object_thaw_notify (G_OBJECT (self));

@@ -117,6 +117,33 @@ _qrs_sign_in_set_connection (QrsSignIn     *self,
 }
 
 void
+_qrs_sign_in_set_trouble (QrsSignIn  *self,
+                          QrsTrouble  trouble)
+{
+  if (self->trouble == trouble)
+    return;
+
+  self->trouble = trouble;
+  _qrs_sign_in_notify (self, QRS_SIGN_IN_PROP_TROUBLE);
+}
+
+/* Whether the code on show is followed by another by itself when it
+ * expires: always in a kiosk, and in a window until the refresh cap.
+ */
+void
+_qrs_sign_in_update_renews_itself (QrsSignIn *self)
+{
+  gboolean renews_itself = self->input.kiosk ||
+                           self->input.auto_refreshes < self->input.auto_refresh_cap;
+
+  if (self->renews_itself == renews_itself)
+    return;
+
+  self->renews_itself = renews_itself;
+  _qrs_sign_in_notify (self, QRS_SIGN_IN_PROP_RENEWS_ITSELF);
+}
+
+void
 _qrs_sign_in_emit_finished (QrsSignIn   *self,
                             QrsTokenSet *token_set)
 {
@@ -256,6 +283,14 @@ qrs_sign_in_get_property (GObject    *object,
       g_value_set_string (value, self->request_id);
       break;
 
+    case QRS_SIGN_IN_PROP_TROUBLE:
+      g_value_set_enum (value, self->trouble);
+      break;
+
+    case QRS_SIGN_IN_PROP_RENEWS_ITSELF:
+      g_value_set_boolean (value, self->renews_itself);
+      break;
+
     case QRS_SIGN_IN_PROP_VISIBLE:
       g_value_set_boolean (value, self->input.visible);
       break;
@@ -393,6 +428,23 @@ qrs_sign_in_class_init (QrsSignInClass *klass)
     g_param_spec_string ("server-message", NULL, NULL, NULL, ro);
   properties[QRS_SIGN_IN_PROP_REQUEST_ID] =
     g_param_spec_string ("request-id", NULL, NULL, NULL, ro);
+  /**
+   * QrsSignIn:trouble:
+   *
+   * What kind of failure the error message is about, or
+   * %QRS_TROUBLE_NONE when there is none.
+   */
+  properties[QRS_SIGN_IN_PROP_TROUBLE] =
+    g_param_spec_enum ("trouble", NULL, NULL,
+                       QRS_TYPE_TROUBLE, QRS_TROUBLE_NONE, ro);
+  /**
+   * QrsSignIn:renews-itself:
+   *
+   * Whether a new code follows by itself when this one expires; when it
+   * does not, the person has to ask for one.
+   */
+  properties[QRS_SIGN_IN_PROP_RENEWS_ITSELF] =
+    g_param_spec_boolean ("renews-itself", NULL, NULL, TRUE, ro);
 
   properties[QRS_SIGN_IN_PROP_VISIBLE] =
     g_param_spec_boolean ("visible", NULL, NULL, TRUE, rw);
@@ -432,6 +484,7 @@ qrs_sign_in_init (QrsSignIn *self)
   self->random_func = default_random;
   self->status = QRS_SIGN_IN_STATUS_LOADING;
   self->connection = QRS_CONNECTION_ONLINE;
+  self->renews_itself = TRUE;
 }
 
 /*
@@ -547,6 +600,22 @@ qrs_sign_in_get_connection (QrsSignIn *self)
   return self->connection;
 }
 
+QrsTrouble
+qrs_sign_in_get_trouble (QrsSignIn *self)
+{
+  g_return_val_if_fail (QRS_IS_SIGN_IN (self), QRS_TROUBLE_NONE);
+
+  return self->trouble;
+}
+
+gboolean
+qrs_sign_in_get_renews_itself (QrsSignIn *self)
+{
+  g_return_val_if_fail (QRS_IS_SIGN_IN (self), FALSE);
+
+  return self->renews_itself;
+}
+
 gint64
 qrs_sign_in_get_retry_at (QrsSignIn *self)
 {
@@ -634,6 +703,7 @@ qrs_sign_in_set_kiosk (QrsSignIn *self,
 
   self->input.kiosk = kiosk;
   _qrs_sign_in_notify (self, QRS_SIGN_IN_PROP_KIOSK);
+  _qrs_sign_in_update_renews_itself (self);
   _qrs_sign_in_reschedule (self);
 }
 
@@ -656,6 +726,7 @@ qrs_sign_in_set_auto_refresh_cap (QrsSignIn *self,
 
   self->input.auto_refresh_cap = cap;
   _qrs_sign_in_notify (self, QRS_SIGN_IN_PROP_AUTO_REFRESH_CAP);
+  _qrs_sign_in_update_renews_itself (self);
 }
 
 gboolean

@@ -32,6 +32,16 @@ typedef enum {
   QRS_CONNECTION_OFFLINE,         /* no network: waiting for it */
 } QrsConnection;
 
+/* What kind of trouble the last failure was, so the window can tell a
+ * server out of reach from one that answered with a problem.
+ */
+typedef enum {
+  QRS_TROUBLE_NONE,
+  QRS_TROUBLE_UNREACHABLE,  /* no answer: network, timeout, TLS */
+  QRS_TROUBLE_SERVER,       /* an answer reporting a problem, or one we cannot read */
+  QRS_TROUBLE_LOCAL,        /* this computer's configuration (a missing client secret, say) */
+} QrsTrouble;
+
 /* Largest avatar we download; anything bigger is not a photo. */
 #define QRS_SIGN_IN_MAX_PHOTO_BYTES (2 * 1024 * 1024)
 /* Largest QR image we download from the server. */
@@ -56,6 +66,8 @@ GBytes          *qrs_sign_in_get_photo            (QrsSignIn      *self);
 gint64           qrs_sign_in_get_expires_at       (QrsSignIn      *self);
 gint64           qrs_sign_in_get_time_left_ms     (QrsSignIn      *self);
 QrsConnection    qrs_sign_in_get_connection       (QrsSignIn      *self);
+QrsTrouble       qrs_sign_in_get_trouble          (QrsSignIn      *self);
+gboolean         qrs_sign_in_get_renews_itself    (QrsSignIn      *self);
 gint64           qrs_sign_in_get_retry_at         (QrsSignIn      *self);
 const char      *qrs_sign_in_get_error_message    (QrsSignIn      *self);
 const char      *qrs_sign_in_get_server_message   (QrsSignIn      *self);

@@ -7,9 +7,11 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "qrs-application.h"
 #include "qrs-config.h"
@@ -20,9 +22,12 @@
 #include "qrs-window.h"
 
 /* How long "Signed in as …" stays on screen in window mode after the tokens
- * went out, so the person sees it worked.
+ * went out, so the person can read that it worked.
  */
-#define SIGNED_IN_LINGER_MS 800
+#define SIGNED_IN_LINGER_MS 1500
+
+/* A kiosk shows its pointer only while it moves. */
+#define CURSOR_IDLE_MS 3000
 
 /* QrsApplication turns the command line and settings into a QrsConfig,
  * builds the provider, the sign-in model and the window, and hands the
@@ -42,19 +47,33 @@ struct _QrsApplication
   guint inhibit_cookie;
   guint welcome_id;
   guint linger_id;
+  guint cursor_id;
+  guint sigterm_id;
+  guint sigint_id;
+  guint commands_running;
   guint signed_in : 1;
   guint options_handled : 1;
+  guint stopping : 1;
+  guint stdout_closed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (QrsApplication, qrs_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
   { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("The sign-in server, e.g. https://example.genauth.ai"), N_("URL") },
+    N_("The GenAuth sign-in server, e.g. https://example.genauth.ai"), N_("URL") },
   { "app-id", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("The application's id on the sign-in server"), N_("ID") },
   { "userpool-id", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("The user pool's id, if the server wants it"), N_("ID") },
+  { "issuer", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Sign in with an OpenID provider’s device flow (RFC 8628) instead, e.g. https://login.example.com"), N_("URL") },
+  { "client-id", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The client id registered at the OpenID provider"), N_("ID") },
+  { "scope", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The scope to ask the OpenID provider for (default: openid profile offline_access)"), N_("SCOPE") },
+  { "phone-app", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The name of the phone app the steps on screen name (default: GenAuth)"), N_("NAME") },
   { "qr-source", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Show the server's QR image (server) or encode it here (local)"), N_("server|local") },
   { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -69,6 +88,10 @@ static const GOptionEntry option_entries[] = {
     N_("Describe what happens on standard error (never tokens)"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and exit"), NULL },
+  /* Collected so that a stray word is refused in one sentence, instead of
+   * GApplication's critical about opening files.
+   */
+  { G_OPTION_REMAINING, 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, NULL },
   { NULL }
 };
 
@@ -113,6 +136,16 @@ qrs_application_handle_local_options (GApplication *app,
       return 0;
     }
 
+  if (g_variant_dict_contains (options, G_OPTION_REMAINING))
+    {
+      g_autofree const char **words = NULL;
+
+      g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &words);
+      g_printerr (_("qr-signin takes no words after its options, but was given “%s”: see “qr-signin --help”.\n"),
+                  words != NULL && words[0] != NULL ? words[0] : "");
+      return QRS_EXIT_USAGE;
+    }
+
   if (g_variant_dict_contains (options, "verbose"))
     g_log_set_debug_enabled (TRUE);
 
@@ -125,6 +158,22 @@ qrs_application_handle_local_options (GApplication *app,
       !qrs_config_validate (self->config, &error))
     {
       g_printerr ("%s\n", error->message);
+      return QRS_EXIT_USAGE;
+    }
+
+  /* The tokens go to standard output: a sign-in window without one would
+   * make the person sign in for nothing. main() put /dev/null in its place.
+   */
+  if (self->stdout_closed && !self->config->kiosk)
+    {
+      g_printerr ("%s\n", _("Standard output is closed, and that is where qr-signin writes the tokens: run it with its output going somewhere."));
+      return QRS_EXIT_USAGE;
+    }
+
+  /* Better one sentence now than GTK's exit after its own message. */
+  if (!gtk_init_check ())
+    {
+      g_printerr ("%s\n", _("No display can be opened: qr-signin needs a graphical session (WAYLAND_DISPLAY or DISPLAY)."));
       return QRS_EXIT_USAGE;
     }
 
@@ -175,11 +224,21 @@ welcome_over_cb (gpointer user_data)
 }
 
 static void
+quit_if_stopped (QrsApplication *self)
+{
+  if (self->stopping && self->commands_running == 0)
+    g_application_quit (G_APPLICATION (self));
+}
+
+static void
 on_success_done_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
+  g_autoptr(QrsApplication) self = user_data;
   g_autoptr(GError) error = NULL;
+
+  g_assert (QRS_IS_APPLICATION (self));
 
   /* A broken hook must not take the kiosk down with it. */
   if (!qrs_hand_off_run_command_finish (result, &error) &&
@@ -187,6 +246,9 @@ on_success_done_cb (GObject      *object,
     g_warning ("The --on-success command failed: %s", error->message);
   else if (error == NULL)
     g_debug ("The --on-success command succeeded");
+
+  self->commands_running--;
+  quit_if_stopped (self);
 }
 
 static void
@@ -207,9 +269,12 @@ finished_cb (QrsApplication *self,
   if (self->config->kiosk)
     {
       if (self->config->on_success != NULL)
-        qrs_hand_off_run_command_async (self->config->on_success, json,
-                                        QRS_HAND_OFF_DEFAULT_TIMEOUT, self->cancellable,
-                                        on_success_done_cb, NULL);
+        {
+          self->commands_running++;
+          qrs_hand_off_run_command_async (self->config->on_success, json,
+                                          QRS_HAND_OFF_DEFAULT_TIMEOUT, self->cancellable,
+                                          on_success_done_cb, g_object_ref (self));
+        }
 
       g_clear_handle_id (&self->welcome_id, g_source_remove);
       self->welcome_id = g_timeout_add_seconds (self->config->welcome_seconds, welcome_over_cb, self);
@@ -296,6 +361,102 @@ kiosk_key_cb (GtkEventControllerKey *controller,
   return FALSE;
 }
 
+/* SIGTERM or SIGINT: in window mode, as if the window were closed; in a
+ * kiosk, stop, ending a running --on-success command and its process
+ * group first, so nothing of ours is left behind.
+ */
+static gboolean
+stop_signal_cb (gpointer user_data)
+{
+  QrsApplication *self = user_data;
+  QrsWindow *window;
+
+  g_assert (QRS_IS_APPLICATION (self));
+
+  g_debug ("Asked to stop");
+
+  window = get_main_window (self);
+  if (window != NULL && !self->config->kiosk && !self->signed_in)
+    {
+      gtk_window_close (GTK_WINDOW (window));
+      return G_SOURCE_CONTINUE;
+    }
+
+  self->stopping = TRUE;
+  if (self->sign_in != NULL)
+    qrs_sign_in_cancel (self->sign_in);
+  g_cancellable_cancel (self->cancellable);
+  quit_if_stopped (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+hide_cursor_cb (gpointer user_data)
+{
+  QrsApplication *self = user_data;
+  QrsWindow *window;
+
+  g_assert (QRS_IS_APPLICATION (self));
+
+  self->cursor_id = 0;
+  window = get_main_window (self);
+  if (window != NULL)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (window), "none");
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The kiosk's pointer shows while it moves and hides when it rests. */
+static void
+pointer_moved_cb (GtkEventControllerMotion *controller,
+                  double                    x,
+                  double                    y,
+                  QrsApplication           *self)
+{
+  GtkWidget *window = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+
+  g_assert (QRS_IS_APPLICATION (self));
+
+  gtk_widget_set_cursor (window, NULL);
+  g_clear_handle_id (&self->cursor_id, g_source_remove);
+  self->cursor_id = g_timeout_add (CURSOR_IDLE_MS, hide_cursor_cb, self);
+}
+
+/* A kiosk has no window controls, no menu, no help overlay and no keys to
+ * quit or close with.
+ */
+static void
+make_kiosk (QrsApplication *self,
+            QrsWindow      *window)
+{
+  static const char *none[] = { NULL };
+  static const char *actions[] = { "app.quit", "window.close", "win.show-help-overlay", "win.fullscreen" };
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (kiosk_key_cb), NULL);
+  gtk_widget_add_controller (GTK_WIDGET (window), keys);
+
+  g_signal_connect_object (motion, "motion", G_CALLBACK (pointer_moved_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (window), motion);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (window), "none");
+
+  g_action_map_remove_action (G_ACTION_MAP (self), "quit");
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), actions[i], none);
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (window), NULL);
+  g_action_map_remove_action (G_ACTION_MAP (window), "show-help-overlay");
+}
+
+/* What the steps on screen name. */
+static const char *
+service_name (QrsApplication *self)
+{
+  return self->config->phone_app;
+}
+
 /*
  * GApplication overrides
  */
@@ -364,18 +525,12 @@ qrs_application_activate (GApplication *app)
 
   window = qrs_window_new (self, self->sign_in);
   qrs_window_set_kiosk (window, self->config->kiosk);
+  qrs_window_set_service_name (window, service_name (self));
   g_signal_connect_object (window, "close-request", G_CALLBACK (close_request_cb),
                            self, G_CONNECT_SWAPPED);
 
   if (self->config->kiosk)
-    {
-      GtkEventController *keys = gtk_event_controller_key_new ();
-
-      gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-      g_signal_connect (keys, "key-pressed", G_CALLBACK (kiosk_key_cb), NULL);
-      gtk_widget_add_controller (GTK_WIDGET (window), keys);
-      g_action_map_remove_action (G_ACTION_MAP (self), "quit");
-    }
+    make_kiosk (self, window);
 
   gtk_window_present (GTK_WINDOW (window));
 
@@ -392,6 +547,25 @@ qrs_application_activate (GApplication *app)
 }
 
 static void
+qrs_application_startup (GApplication *app)
+{
+  QrsApplication *self = QRS_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *refresh_accels[] = { "<Control>r", NULL };
+
+  G_APPLICATION_CLASS (qrs_application_parent_class)->startup (app);
+
+  /* Application accelerators, so the shortcuts window can show them. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.refresh", refresh_accels);
+
+  self->sigterm_id = g_unix_signal_add (SIGTERM, stop_signal_cb, self);
+  self->sigint_id = g_unix_signal_add (SIGINT, stop_signal_cb, self);
+}
+
+static void
 qrs_application_shutdown (GApplication *app)
 {
   QrsApplication *self = QRS_APPLICATION (app);
@@ -399,6 +573,9 @@ qrs_application_shutdown (GApplication *app)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->welcome_id, g_source_remove);
   g_clear_handle_id (&self->linger_id, g_source_remove);
+  g_clear_handle_id (&self->cursor_id, g_source_remove);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
   if (self->inhibit_cookie != 0)
     gtk_application_uninhibit (GTK_APPLICATION (self), self->inhibit_cookie);
   self->inhibit_cookie = 0;
@@ -446,6 +623,10 @@ qrs_application_about_action (GSimpleAction *action,
                          "developers", developers,
                          "copyright", "© 2026 The QR Sign-In developers",
                          "license-type", GTK_LICENSE_GPL_3_0,
+                         "website", "https://github.com/qrsignin/qr-signin",
+                         "issue-url", "https://github.com/qrsignin/qr-signin/issues",
+                         /* Translators: your names, one per line, e.g. "Jane Doe <jane@example.com>". */
+                         "translator-credits", _("translator-credits"),
                          NULL);
 }
 
@@ -480,6 +661,7 @@ qrs_application_class_init (QrsApplicationClass *klass)
   object_class->dispose = qrs_application_dispose;
 
   app_class->handle_local_options = qrs_application_handle_local_options;
+  app_class->startup = qrs_application_startup;
   app_class->activate = qrs_application_activate;
   app_class->shutdown = qrs_application_shutdown;
 }
@@ -487,8 +669,6 @@ qrs_application_class_init (QrsApplicationClass *klass)
 static void
 qrs_application_init (QrsApplication *self)
 {
-  static const char *quit_accels[] = { "<Control>q", NULL };
-
   self->exit_status = QRS_EXIT_CANCELLED;
   self->cancellable = g_cancellable_new ();
 
@@ -504,9 +684,6 @@ qrs_application_init (QrsApplication *self)
                                    app_actions,
                                    G_N_ELEMENTS (app_actions),
                                    self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self),
-                                         "app.quit",
-                                         quit_accels);
 }
 
 /* Each run is its own sign-in with its own result, so instances never merge
@@ -520,6 +697,22 @@ qrs_application_new (void)
                        "flags", G_APPLICATION_NON_UNIQUE,
                        "resource-base-path", RESOURCE_BASE_PATH,
                        NULL);
+}
+
+/**
+ * qrs_application_set_stdout_closed:
+ *
+ * Tells the application that standard output was closed when the program
+ * started (main() then put /dev/null in its place): a sign-in window
+ * refuses to start, since nobody would get the tokens.
+ */
+void
+qrs_application_set_stdout_closed (QrsApplication *self,
+                                   gboolean        closed)
+{
+  g_return_if_fail (QRS_IS_APPLICATION (self));
+
+  self->stdout_closed = !!closed;
 }
 
 /**

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (QrsApplication, qrs_application, QRS, APPLICATION, AdwApplication)
 
 QrsApplication *qrs_application_new             (void);
+void            qrs_application_set_stdout_closed (QrsApplication *self,
+                                                   gboolean        closed);
 int             qrs_application_get_exit_status (QrsApplication *self);
 
 G_END_DECLS

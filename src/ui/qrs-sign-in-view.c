@@ -12,56 +12,77 @@
 #include <glib/gi18n.h>
 
 #include "qrs-core-enums.h"
-#include "qrs-image-size.h"
-#include "qrs-qr-sample.h"
+#include "qrs-picture.h"
 #include "qrs-qr-view.h"
 #include "qrs-sign-in-view.h"
 
-/* The largest picture we decode: a QR image or an avatar bigger than this
- * is not what it claims to be.
+/* The countdown is shown in the last half minute of a code that renews
+ * itself: before that the next code is no concern of anybody's.
  */
-#define MAX_IMAGE_SIDE 4096
+#define RENEWAL_NOTICE_MS (30 * 1000)
 
 /* QrsSignInView shows a QrsSignIn and never talks to a server itself: each
  * widget follows the properties it depends on (a handler per property, or
  * a binding), and every button calls one of the model's methods through an
  * action. The model can be swapped; the signal and binding groups follow.
+ *
+ * It is read at a glance: a heading, the code, and three numbered steps
+ * naming the app to scan it with. Nothing moves when a notice comes or
+ * goes, and the clock only wakes it when the text it shows would change.
  */
 struct _QrsSignInView
 {
   GtkWidget parent_instance;
 
   QrsSignIn *sign_in;
+  QrsClock *clock;
   GSignalGroup *signals;
   GBindingGroup *bindings;
-  guint countdown_id;
+  char *service_name;
+  guint countdown_id;   /* on the model's clock */
+  guint retry_tick_id;  /* on the model's clock */
   guint kiosk : 1;
 
   /* Template widgets */
   GtkWidget *box;
-  GtkRevealer *connection_revealer;
+  GtkStack *banner_stack;
   GtkLabel *connection_label;
   GtkStack *stack;
+  GtkWidget *code_page;
+  GtkLabel *heading;
+  GtkBox *code_box;
   GtkStack *code_stack;
   GtkSpinner *spinner;
   QrsQrView *qr_view;
   AdwAvatar *avatar;
   GtkLabel *name_label;
+  GtkWidget *info_box;
+  GtkWidget *steps_box;
+  GtkLabel *step1_label;
+  GtkLabel *step2_label;
+  GtkLabel *step3_label;
+  GtkWidget *device_box;
+  GtkLabel *user_code_label;
+  GtkLabel *verification_label;
   GtkLabel *caption;
+  GtkWidget *not_you_button;
   GtkLabel *time_left_label;
   AdwStatusPage *authorized_page;
   AdwStatusPage *cancelled_page;
+  GtkWidget *new_code_button;
   AdwStatusPage *expired_page;
   AdwStatusPage *error_page;
   GtkLabel *server_message_label;
   GtkWidget *request_id_box;
   GtkLabel *request_id_label;
+  GtkLabel *retry_label;
 };
 
 enum {
   PROP_0,
   PROP_SIGN_IN,
   PROP_KIOSK,
+  PROP_SERVICE_NAME,
   N_PROPS
 };
 
@@ -69,79 +90,50 @@ G_DEFINE_FINAL_TYPE (QrsSignInView, qrs_sign_in_view, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties[N_PROPS];
 
+static void update_time_left (QrsSignInView *self);
+static void update_retry (QrsSignInView *self);
+
+/* Sets a label's text only when it changes, so an unchanged second costs
+ * no layout and no redraw.
+ */
+static void
+set_label (GtkLabel   *label,
+           const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_label (label), text != NULL ? text : "") != 0)
+    gtk_label_set_label (label, text);
+}
+
+static void
+cancel_tick (QrsSignInView *self,
+             guint         *id)
+{
+  if (*id != 0 && self->clock != NULL)
+    qrs_clock_cancel (self->clock, *id);
+  *id = 0;
+}
+
+/* "1:05": minutes and seconds, rounded up, as a countdown shows them. */
+static char *
+format_clock (gint64 ms)
+{
+  gint64 seconds = (MAX (ms, 0) + 999) / 1000;
+
+  return g_strdup_printf ("%d:%02d", (int) (seconds / 60), (int) (seconds % 60));
+}
+
+/* How long until a rounded-up countdown of @ms shows another second. */
+static gint64
+until_next_second (gint64 ms)
+{
+  gint64 rest = ms % 1000;
+
+  return rest > 0 ? rest : 1000;
+}
+
 /*
- * Pictures from the server
+ * The code and the person
  */
-
-/* Decodes a PNG or JPEG, refusing anything whose header promises a
- * picture too large to be honest.
- */
-static GdkTexture *
-decode_picture (GBytes *bytes)
-{
-  g_autoptr(GError) error = NULL;
-  GdkTexture *texture;
-  guint width, height;
-
-  if (!qrs_image_size_read (bytes, &width, &height))
-    {
-      g_debug ("Not a PNG or JPEG picture");
-      return NULL;
-    }
-
-  if (width == 0 || height == 0 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE)
-    {
-      g_debug ("Refusing a %u×%u picture", width, height);
-      return NULL;
-    }
-
-  texture = gdk_texture_new_from_bytes (bytes, &error);
-  if (texture == NULL)
-    g_debug ("Cannot decode a picture: %s", error->message);
-
-  return texture;
-}
-
-/* Reads the server's QR picture back into modules, so that it is drawn as
- * crisply as a locally made one at any size.
- */
-static QrsQrMatrix *
-sample_qr_image (GBytes  *bytes,
-                 GError **error)
-{
-  g_autoptr(GdkTexture) texture = decode_picture (bytes);
-  g_autofree guint8 *pixels = NULL;
-  g_autofree guint8 *grey = NULL;
-  gsize stride;
-  int width, height;
-
-  if (texture == NULL)
-    {
-      g_set_error_literal (error, QRS_QR_ERROR, QRS_QR_ERROR_FAILED,
-                           "The server's QR image could not be decoded");
-      return NULL;
-    }
-
-  width = gdk_texture_get_width (texture);
-  height = gdk_texture_get_height (texture);
-  stride = (gsize) width * 4;
-  pixels = g_malloc (stride * height);
-  gdk_texture_download (texture, pixels, stride);
-
-  /* Premultiplied BGRA; transparent counts as the light background. */
-  grey = g_malloc ((gsize) width * height);
-  for (int y = 0; y < height; y++)
-    for (int x = 0; x < width; x++)
-      {
-        const guint8 *p = pixels + y * stride + x * 4;
-        guint alpha = p[3];
-        guint luma = (114 * p[0] + 587 * p[1] + 299 * p[2]) / 1000;
-
-        grey[(gsize) y * width + x] = (guint8) MIN (255, luma + (255 - alpha));
-      }
-
-  return qrs_qr_matrix_new_from_grey (grey, width, height, width, error);
-}
 
 static void
 update_qr (QrsSignInView *self)
@@ -154,7 +146,7 @@ update_qr (QrsSignInView *self)
       g_autoptr(QrsQrMatrix) matrix = NULL;
       g_autoptr(GError) error = NULL;
 
-      matrix = sample_qr_image (image, &error);
+      matrix = qrs_picture_sample_qr (image, &error);
       if (matrix != NULL)
         {
           qrs_qr_view_set_matrix (self->qr_view, matrix);
@@ -164,7 +156,11 @@ update_qr (QrsSignInView *self)
       g_debug ("Encoding the code locally instead: %s", error->message);
     }
 
-  qrs_qr_view_set_content (self->qr_view, code != NULL ? qrs_code_get_qr_content (code) : NULL);
+  /* While the next code is on its way, the last one stays, dimmed: the
+   * layout does not jump and the eye has something to hold on to.
+   */
+  if (code != NULL)
+    qrs_qr_view_set_content (self->qr_view, qrs_code_get_qr_content (code));
 }
 
 static void
@@ -175,111 +171,243 @@ update_avatar (QrsSignInView *self)
 
   /* A photo that does not decode leaves the initials. */
   if (photo != NULL)
-    texture = decode_picture (photo);
+    texture = qrs_picture_decode (photo);
 
   adw_avatar_set_custom_image (self->avatar, GDK_PAINTABLE (texture));
 }
 
-/*
- * Countdown
+/* A user code is read aloud and typed: in groups of four, the way the
+ * server grouped it if it did.
  */
-
-/* "1 minute 40 seconds", for screen readers. */
 static char *
-format_duration (gint64 seconds)
+format_user_code (const char *user_code)
 {
-  int minutes = (int) (seconds / 60);
-  int rest = (int) (seconds % 60);
-  g_autofree char *min = g_strdup_printf (ngettext ("%d minute", "%d minutes", minutes), minutes);
-  g_autofree char *sec = g_strdup_printf (ngettext ("%d second", "%d seconds", rest), rest);
+  gsize length = strlen (user_code);
+  GString *text;
 
-  if (minutes > 0 && rest > 0)
-    /* Translators: a duration, minutes then seconds, e.g. "1 minute 40 seconds". */
-    return g_strdup_printf (C_("duration", "%s %s"), min, sec);
+  if (strpbrk (user_code, "- ") != NULL || length <= 4 || !g_str_is_ascii (user_code))
+    return g_strdup (user_code);
 
-  return g_strdup (minutes > 0 ? min : sec);
+  text = g_string_new (NULL);
+  for (gsize i = 0; i < length; i++)
+    {
+      if (i > 0 && i % 4 == 0)
+        g_string_append_c (text, '-');
+      g_string_append_c (text, user_code[i]);
+    }
+
+  return g_string_free (text, FALSE);
 }
 
+/* The three steps, and what a screen reader says for the code. */
 static void
-update_time_left (QrsSignInView *self)
+update_steps (QrsSignInView *self)
 {
-  gint64 seconds = (qrs_sign_in_get_time_left_ms (self->sign_in) + 999) / 1000;
-  g_autofree char *duration = format_duration (seconds);
-  g_autofree char *text = NULL;
-  g_autofree char *accessible = NULL;
+  QrsCode *code = qrs_sign_in_get_code (self->sign_in);
+  const char *service = self->service_name != NULL ? self->service_name : "GenAuth";
+  const char *user_code = code != NULL ? qrs_code_get_user_code (code) : NULL;
+  g_autofree char *step1 = NULL;
+  g_autofree char *step2 = NULL;
+  g_autofree char *step3 = NULL;
+  g_autofree char *description = NULL;
 
-  /* Translators: minutes and seconds the code stays valid, e.g. "Expires in 1:40". */
-  text = g_strdup_printf (_("Expires in %d:%02d"), (int) (seconds / 60), (int) (seconds % 60));
-  gtk_label_set_label (self->time_left_label, text);
+  if (user_code != NULL)
+    {
+      g_autofree char *grouped = format_user_code (user_code);
 
-  /* Translators: what a screen reader says for the QR code; %s is e.g. "1 minute 40 seconds". */
-  accessible = g_strdup_printf (_("Sign-in QR code, expires in %s"), duration);
+      /* The device flow: any camera, a web page, or typing the code. */
+      step1 = g_strdup (_("Scan this code with your phone’s camera"));
+      /* Translators: %s is the sign-in service, e.g. "login.example.com". */
+      step2 = g_strdup_printf (_("Sign in to %s and approve"), service);
+      step3 = g_strdup (_("No camera? Open the address below and enter the code"));
+      set_label (self->user_code_label, grouped);
+      set_label (self->verification_label, qrs_code_get_verification_uri (code));
+    }
+  else
+    {
+      /* Translators: %s is the name of the phone app, e.g. "GenAuth". A
+       * camera app cannot sign in with these codes, so say which app. */
+      step1 = g_strdup_printf (_("Open the %s app on your phone (not the camera)"), service);
+      step2 = g_strdup (_("Tap Scan"));
+      step3 = g_strdup (_("Point your phone at this code"));
+    }
+
+  set_label (self->step1_label, step1);
+  set_label (self->step2_label, step2);
+  set_label (self->step3_label, step3);
+  gtk_widget_set_visible (self->device_box, user_code != NULL);
+
+  /* Translators: what a screen reader says of the QR code: its three steps. */
+  description = g_strdup_printf (_("1. %s. 2. %s. 3. %s."), step1, step2, step3);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->qr_view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sign-in QR code"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
                                   -1);
 }
 
-static gboolean
-countdown_cb (gpointer user_data)
-{
-  update_time_left (user_data);
-
-  return G_SOURCE_CONTINUE;
-}
-
-/* The countdown ticks only while somebody can see it. */
-static void
-update_countdown (QrsSignInView *self)
-{
-  QrsSignInStatus status = qrs_sign_in_get_status (self->sign_in);
-  gboolean wanted = qrs_sign_in_get_visible (self->sign_in) &&
-                    (status == QRS_SIGN_IN_STATUS_PENDING || status == QRS_SIGN_IN_STATUS_SCANNED);
-
-  if (wanted && self->countdown_id == 0)
-    {
-      update_time_left (self);
-      self->countdown_id = g_timeout_add (1000, countdown_cb, self);
-      g_source_set_name_by_id (self->countdown_id, "[qr-signin] countdown");
-    }
-  else if (!wanted)
-    {
-      g_clear_handle_id (&self->countdown_id, g_source_remove);
-    }
-}
-
 /*
- * Following the model
+ * The countdown
  */
 
 static void
-update_connection (QrsSignInView *self)
+countdown_cb (gpointer user_data)
 {
-  QrsConnection connection = qrs_sign_in_get_connection (self->sign_in);
+  QrsSignInView *self = user_data;
+
+  g_assert (QRS_IS_SIGN_IN_VIEW (self));
+
+  self->countdown_id = 0;
+  update_time_left (self);
+}
+
+/* An honest countdown. While the next code will come by itself, nothing
+ * is said until the last half minute, then "New code in 0:29"; only a code
+ * after which the person must ask for another says "Expires in". After the
+ * scan there is nothing to count. The clock wakes us when the text would
+ * change, and not otherwise.
+ */
+static void
+update_time_left (QrsSignInView *self)
+{
   QrsSignInStatus status = qrs_sign_in_get_status (self->sign_in);
+  gint64 left = qrs_sign_in_get_time_left_ms (self->sign_in);
+  g_autofree char *clock = NULL;
+  g_autofree char *text = NULL;
+  gint64 wake = -1;
+
+  cancel_tick (self, &self->countdown_id);
+
+  if (status != QRS_SIGN_IN_STATUS_PENDING || !qrs_sign_in_get_visible (self->sign_in) || left <= 0)
+    {
+      set_label (self->time_left_label, NULL);
+      return;
+    }
+
+  clock = format_clock (left);
+  if (!qrs_sign_in_get_renews_itself (self->sign_in))
+    {
+      /* Translators: minutes and seconds the code stays valid, e.g. "Expires in 1:40". */
+      text = g_strdup_printf (_("Expires in %s"), clock);
+      wake = until_next_second (left);
+    }
+  else if (left > RENEWAL_NOTICE_MS)
+    {
+      wake = left - RENEWAL_NOTICE_MS;
+    }
+  else
+    {
+      /* Translators: when the next code appears by itself, e.g. "New code in 0:29". */
+      text = g_strdup_printf (_("New code in %s"), clock);
+      wake = until_next_second (left);
+    }
+
+  set_label (self->time_left_label, text);
+  if (wake > 0)
+    self->countdown_id = qrs_clock_schedule (self->clock, wake, countdown_cb, self, NULL);
+}
+
+/*
+ * Trouble
+ */
+
+static void
+retry_tick_cb (gpointer user_data)
+{
+  QrsSignInView *self = user_data;
+
+  g_assert (QRS_IS_SIGN_IN_VIEW (self));
+
+  self->retry_tick_id = 0;
+  update_retry (self);
+}
+
+/* The server's words, or ours when it said none. */
+static const char *
+problem_words (QrsSignInView *self)
+{
+  const char *server_message = qrs_sign_in_get_server_message (self->sign_in);
+
+  return server_message != NULL ? server_message : qrs_sign_in_get_error_message (self->sign_in);
+}
+
+/* "Trying again in 0:42", kept to the second, or "Trying again…". */
+static char *
+format_retry (QrsSignInView *self,
+              gint64        *wake)
+{
+  gint64 retry_at = qrs_sign_in_get_retry_at (self->sign_in);
+  gint64 left = retry_at > 0 ? (retry_at - qrs_clock_get_time (self->clock)) / 1000 : 0;
+  g_autofree char *clock = NULL;
+
+  if (left <= 0)
+    return g_strdup (_("Trying again…"));
+
+  *wake = until_next_second (left);
+  clock = format_clock (left);
+  /* Translators: e.g. "Trying again in 0:42". */
+  return g_strdup_printf (_("Trying again in %s"), clock);
+}
+
+/* The notice over the code while it cannot work, telling the two kinds of
+ * trouble apart, and the kiosk's "Trying again in" on the error page.
+ */
+static void
+update_retry (QrsSignInView *self)
+{
+  QrsSignInStatus status = qrs_sign_in_get_status (self->sign_in);
+  QrsConnection connection = qrs_sign_in_get_connection (self->sign_in);
   gboolean on_code = status == QRS_SIGN_IN_STATUS_LOADING ||
                      status == QRS_SIGN_IN_STATUS_PENDING ||
                      status == QRS_SIGN_IN_STATUS_SCANNED ||
                      status == QRS_SIGN_IN_STATUS_AUTHORIZED;
+  gboolean troubled = on_code && connection != QRS_CONNECTION_ONLINE;
+  g_autofree char *retry = NULL;
+  g_autofree char *text = NULL;
+  gint64 wake = -1;
 
-  switch (connection)
+  cancel_tick (self, &self->retry_tick_id);
+
+  if (connection == QRS_CONNECTION_OFFLINE)
     {
-    case QRS_CONNECTION_RECONNECTING:
-      gtk_label_set_label (self->connection_label,
-                           _("The sign-in server cannot be reached. Trying again…"));
-      break;
-
-    case QRS_CONNECTION_OFFLINE:
-      gtk_label_set_label (self->connection_label,
-                           _("This computer is offline. The code will be checked again when it is back online."));
-      break;
-
-    case QRS_CONNECTION_ONLINE:
-    default:
-      break;
+      text = g_strdup (_("This computer is offline. The code will be checked again when it is back online."));
+    }
+  else if (connection == QRS_CONNECTION_RECONNECTING)
+    {
+      retry = format_retry (self, &wake);
+      if (qrs_sign_in_get_trouble (self->sign_in) == QRS_TROUBLE_SERVER)
+        /* Translators: %s is the sign-in server's own message, then e.g. "Trying again in 0:12". */
+        text = g_strdup_printf (_("The sign-in server reported a problem: “%s” %s"),
+                                problem_words (self), retry);
+      else
+        /* Translators: %s is e.g. "Trying again in 0:12". */
+        text = g_strdup_printf (_("Can’t reach the sign-in server. %s"), retry);
     }
 
-  gtk_revealer_set_reveal_child (self->connection_revealer,
-                                 on_code && connection != QRS_CONNECTION_ONLINE);
+  if (text != NULL)
+    set_label (self->connection_label, text);
+  gtk_stack_set_visible_child_name (self->banner_stack, troubled ? "banner" : "none");
+
+  /* A code that cannot work is dimmed, not hidden. */
+  if (troubled || status == QRS_SIGN_IN_STATUS_LOADING)
+    gtk_widget_add_css_class (GTK_WIDGET (self->qr_view), "dimmed");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->qr_view), "dimmed");
+
+  /* A kiosk starts over by itself after an error: say when. */
+  if (status == QRS_SIGN_IN_STATUS_ERROR && qrs_sign_in_get_retry_at (self->sign_in) > 0)
+    {
+      g_clear_pointer (&retry, g_free);
+      retry = format_retry (self, &wake);
+      set_label (self->retry_label, retry);
+      gtk_widget_set_visible (GTK_WIDGET (self->retry_label), TRUE);
+    }
+  else
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->retry_label), FALSE);
+    }
+
+  if (wake > 0 && (troubled || status == QRS_SIGN_IN_STATUS_ERROR))
+    self->retry_tick_id = qrs_clock_schedule (self->clock, wake, retry_tick_cb, self, NULL);
 }
 
 static void
@@ -290,65 +418,92 @@ update_error (QrsSignInView *self)
   const char *request_id = qrs_sign_in_get_request_id (self->sign_in);
   g_autofree char *server_text = NULL;
   g_autofree char *request_text = NULL;
+  const char *title;
 
+  switch (qrs_sign_in_get_trouble (self->sign_in))
+    {
+    case QRS_TROUBLE_UNREACHABLE:
+      title = _("Can’t Reach the Sign-In Server");
+      break;
+
+    case QRS_TROUBLE_SERVER:
+      title = _("The Sign-In Server Reported a Problem");
+      break;
+
+    case QRS_TROUBLE_NONE:
+    case QRS_TROUBLE_LOCAL:
+    default:
+      title = _("Cannot Sign In");
+      break;
+    }
+
+  adw_status_page_set_title (self->error_page, title);
   adw_status_page_set_description (self->error_page, message);
 
   /* The plain-words message often quotes the server already. */
   if (server_message != NULL && (message == NULL || strstr (message, server_message) == NULL))
     /* Translators: %s is the sign-in server's own words. */
     server_text = g_strdup_printf (_("The server said: “%s”"), server_message);
-  gtk_label_set_label (self->server_message_label, server_text);
+  set_label (self->server_message_label, server_text);
   gtk_widget_set_visible (GTK_WIDGET (self->server_message_label), server_text != NULL);
 
   if (request_id != NULL)
     /* Translators: %s identifies the failed request for the server's administrators. */
     request_text = g_strdup_printf (_("Request ID: %s"), request_id);
-  gtk_label_set_label (self->request_id_label, request_text);
+  set_label (self->request_id_label, request_text);
   gtk_widget_set_visible (self->request_id_box, request_id != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.copy-request-id", request_id != NULL);
+
+  update_retry (self);
+}
+
+/*
+ * The page on show
+ */
+
+static void
+update_authorized (QrsSignInView *self)
+{
+  const char *display_name = qrs_sign_in_get_display_name (self->sign_in);
+  g_autofree char *title = NULL;
+
+  /* A kiosk greets whoever just signed in; a sign-in window reports. */
+  if (display_name != NULL && self->kiosk)
+    /* Translators: %s is the name of the person who signed in at a kiosk. */
+    title = g_strdup_printf (_("Welcome, %s"), display_name);
+  else if (display_name != NULL)
+    /* Translators: %s is the name of the person who signed in. */
+    title = g_strdup_printf (_("Signed In as %s"), display_name);
+
+  adw_status_page_set_title (self->authorized_page,
+                             title ? title : self->kiosk ? _("Welcome") : _("Signed In"));
 }
 
 static void
 update_page (QrsSignInView *self)
 {
   QrsSignInStatus status = qrs_sign_in_get_status (self->sign_in);
-  const char *display_name = qrs_sign_in_get_display_name (self->sign_in);
   const char *page = "code";
-  const char *code_page = NULL;
   const char *caption = NULL;
+  const char *heading = _("Sign in with your phone");
 
   switch (status)
     {
     case QRS_SIGN_IN_STATUS_LOADING:
-      code_page = "loading";
       caption = _("Getting a sign-in code…");
       break;
 
     case QRS_SIGN_IN_STATUS_PENDING:
-      code_page = "qr";
-      caption = _("Scan with your phone to sign in");
       break;
 
     case QRS_SIGN_IN_STATUS_SCANNED:
-      code_page = "person";
-      caption = _("Confirm on your phone");
+      heading = _("Confirm on your phone");
+      caption = _("Scanned. Tap Confirm on your phone to sign in.");
       break;
 
     case QRS_SIGN_IN_STATUS_AUTHORIZED:
-      {
-        g_autofree char *title = NULL;
-
-        /* A kiosk greets whoever just signed in; a sign-in window reports. */
-        if (display_name != NULL && self->kiosk)
-          /* Translators: %s is the name of the person who signed in at a kiosk. */
-          title = g_strdup_printf (_("Welcome, %s"), display_name);
-        else if (display_name != NULL)
-          /* Translators: %s is the name of the person who signed in. */
-          title = g_strdup_printf (_("Signed in as %s"), display_name);
-        adw_status_page_set_title (self->authorized_page,
-                                   title ? title : self->kiosk ? _("Welcome") : _("Signed In"));
-        page = "authorized";
-      }
+      update_authorized (self);
+      page = "authorized";
       break;
 
     case QRS_SIGN_IN_STATUS_CANCELLED:
@@ -366,31 +521,63 @@ update_page (QrsSignInView *self)
       break;
     }
 
-  if (code_page != NULL)
-    {
-      gtk_stack_set_visible_child_name (self->code_stack, code_page);
-      gtk_label_set_label (self->caption, caption);
-      gtk_widget_set_visible (GTK_WIDGET (self->time_left_label), status != QRS_SIGN_IN_STATUS_LOADING);
-    }
+  set_label (self->heading, heading);
+  set_label (self->caption, caption);
+  gtk_widget_set_visible (GTK_WIDGET (self->caption), caption != NULL);
+  gtk_stack_set_visible_child_name (self->code_stack,
+                                    status == QRS_SIGN_IN_STATUS_SCANNED ? "person" : "qr");
+  gtk_widget_set_visible (self->steps_box, status != QRS_SIGN_IN_STATUS_SCANNED);
+  gtk_widget_set_visible (self->not_you_button, status == QRS_SIGN_IN_STATUS_SCANNED && !self->kiosk);
   gtk_spinner_set_spinning (self->spinner, status == QRS_SIGN_IN_STATUS_LOADING);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), status == QRS_SIGN_IN_STATUS_LOADING);
   gtk_stack_set_visible_child_name (self->stack, page);
 
-  update_countdown (self);
-  update_connection (self);
+  update_time_left (self);
+  update_retry (self);
 }
 
+static void
+update_kiosk (QrsSignInView *self)
+{
+  /* Read from arm's length: the code takes all the room it can get, the
+   * steps stand beside it, and the type is larger.
+   */
+  if (self->kiosk)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "kiosk");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "kiosk");
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->code_box),
+                                  self->kiosk ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (self->code_box, self->kiosk ? 48 : 18);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->code_stack), self->kiosk);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->code_stack), self->kiosk);
+  gtk_widget_set_vexpand (self->code_page, self->kiosk);
+  gtk_widget_set_valign (self->code_page, self->kiosk ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (GTK_WIDGET (self->code_box), self->kiosk ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->code_box), self->kiosk);
+
+  /* A kiosk has nobody to click: a new code comes by itself. */
+  gtk_widget_set_visible (self->new_code_button, !self->kiosk);
+  adw_status_page_set_description (self->cancelled_page,
+                                   self->kiosk ?
+                                   _("A new code will appear in a moment.") :
+                                   _("The sign-in was declined on the phone. You can sign in with a new code."));
+}
 
 static void
 update_all (QrsSignInView *self)
 {
   if (self->sign_in == NULL)
     {
-      g_clear_handle_id (&self->countdown_id, g_source_remove);
+      cancel_tick (self, &self->countdown_id);
+      cancel_tick (self, &self->retry_tick_id);
       return;
     }
 
   update_qr (self);
   update_avatar (self);
+  update_steps (self);
   update_error (self);
   update_page (self);
 }
@@ -426,18 +613,30 @@ qrs_sign_in_view_dispose (GObject *object)
 {
   QrsSignInView *self = QRS_SIGN_IN_VIEW (object);
 
-  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  cancel_tick (self, &self->countdown_id);
+  cancel_tick (self, &self->retry_tick_id);
   if (self->signals != NULL)
     g_signal_group_set_target (self->signals, NULL);
   if (self->bindings != NULL)
     g_binding_group_set_source (self->bindings, NULL);
   g_clear_object (&self->sign_in);
+  g_clear_object (&self->clock);
   g_clear_object (&self->signals);
   g_clear_object (&self->bindings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), QRS_TYPE_SIGN_IN_VIEW);
 
   G_OBJECT_CLASS (qrs_sign_in_view_parent_class)->dispose (object);
+}
+
+static void
+qrs_sign_in_view_finalize (GObject *object)
+{
+  QrsSignInView *self = QRS_SIGN_IN_VIEW (object);
+
+  g_clear_pointer (&self->service_name, g_free);
+
+  G_OBJECT_CLASS (qrs_sign_in_view_parent_class)->finalize (object);
 }
 
 static void
@@ -456,6 +655,10 @@ qrs_sign_in_view_get_property (GObject    *object,
 
     case PROP_KIOSK:
       g_value_set_boolean (value, self->kiosk);
+      break;
+
+    case PROP_SERVICE_NAME:
+      g_value_set_string (value, self->service_name);
       break;
 
     default:
@@ -481,6 +684,10 @@ qrs_sign_in_view_set_property (GObject      *object,
       qrs_sign_in_view_set_kiosk (self, g_value_get_boolean (value));
       break;
 
+    case PROP_SERVICE_NAME:
+      qrs_sign_in_view_set_service_name (self, g_value_get_string (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -491,23 +698,25 @@ qrs_sign_in_view_class_init (QrsSignInViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = qrs_sign_in_view_dispose;
+  object_class->finalize = qrs_sign_in_view_finalize;
   object_class->get_property = qrs_sign_in_view_get_property;
   object_class->set_property = qrs_sign_in_view_set_property;
 
   properties[PROP_SIGN_IN] =
-    g_param_spec_object ("sign-in", NULL, NULL,
-                         QRS_TYPE_SIGN_IN,
-                         (G_PARAM_READWRITE |
-                          G_PARAM_EXPLICIT_NOTIFY |
-                          G_PARAM_STATIC_STRINGS));
+    g_param_spec_object ("sign-in", NULL, NULL, QRS_TYPE_SIGN_IN, rw);
   properties[PROP_KIOSK] =
-    g_param_spec_boolean ("kiosk", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READWRITE |
-                           G_PARAM_EXPLICIT_NOTIFY |
-                           G_PARAM_STATIC_STRINGS));
+    g_param_spec_boolean ("kiosk", NULL, NULL, FALSE, rw);
+  /**
+   * QrsSignInView:service-name:
+   *
+   * What the steps name: the phone app to scan with (GenAuth), or the
+   * service the person signs in to (the device flow).
+   */
+  properties[PROP_SERVICE_NAME] =
+    g_param_spec_string ("service-name", NULL, NULL, NULL, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (QRS_TYPE_QR_VIEW);
@@ -516,23 +725,37 @@ qrs_sign_in_view_class_init (QrsSignInViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE_PATH "/ui/qrs-sign-in-view.ui");
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, box);
-  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, connection_revealer);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, banner_stack);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, connection_label);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, stack);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, code_page);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, heading);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, code_box);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, code_stack);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, spinner);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, qr_view);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, avatar);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, name_label);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, info_box);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, steps_box);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, step1_label);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, step2_label);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, step3_label);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, device_box);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, user_code_label);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, verification_label);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, caption);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, not_you_button);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, time_left_label);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, authorized_page);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, cancelled_page);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, new_code_button);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, expired_page);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, error_page);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, server_message_label);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, request_id_box);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, request_id_label);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, retry_label);
 
   gtk_widget_class_install_action (widget_class, "view.copy-request-id", NULL, copy_request_id_action);
 }
@@ -546,17 +769,25 @@ qrs_sign_in_view_init (QrsSignInView *self)
   self->signals = g_signal_group_new (QRS_TYPE_SIGN_IN);
   g_signal_group_connect_swapped (self->signals, "notify::status", G_CALLBACK (update_page), self);
   g_signal_group_connect_swapped (self->signals, "notify::code", G_CALLBACK (update_qr), self);
+  g_signal_group_connect_swapped (self->signals, "notify::code", G_CALLBACK (update_steps), self);
   g_signal_group_connect_swapped (self->signals, "notify::qr-image", G_CALLBACK (update_qr), self);
   g_signal_group_connect_swapped (self->signals, "notify::photo", G_CALLBACK (update_avatar), self);
-  g_signal_group_connect_swapped (self->signals, "notify::connection", G_CALLBACK (update_connection), self);
+  g_signal_group_connect_swapped (self->signals, "notify::connection", G_CALLBACK (update_retry), self);
+  g_signal_group_connect_swapped (self->signals, "notify::retry-at", G_CALLBACK (update_retry), self);
+  g_signal_group_connect_swapped (self->signals, "notify::trouble", G_CALLBACK (update_error), self);
   g_signal_group_connect_swapped (self->signals, "notify::error-message", G_CALLBACK (update_error), self);
   g_signal_group_connect_swapped (self->signals, "notify::server-message", G_CALLBACK (update_error), self);
   g_signal_group_connect_swapped (self->signals, "notify::request-id", G_CALLBACK (update_error), self);
-  g_signal_group_connect_swapped (self->signals, "notify::visible", G_CALLBACK (update_countdown), self);
+  g_signal_group_connect_swapped (self->signals, "notify::display-name", G_CALLBACK (update_authorized), self);
+  g_signal_group_connect_swapped (self->signals, "notify::expires-at", G_CALLBACK (update_time_left), self);
+  g_signal_group_connect_swapped (self->signals, "notify::renews-itself", G_CALLBACK (update_time_left), self);
+  g_signal_group_connect_swapped (self->signals, "notify::visible", G_CALLBACK (update_time_left), self);
 
   self->bindings = g_binding_group_new ();
   g_binding_group_bind (self->bindings, "display-name", self->name_label, "label", G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->bindings, "display-name", self->avatar, "text", G_BINDING_SYNC_CREATE);
+
+  update_kiosk (self);
 }
 
 /*
@@ -583,9 +814,17 @@ qrs_sign_in_view_set_sign_in (QrsSignInView *self,
   g_return_if_fail (QRS_IS_SIGN_IN_VIEW (self));
   g_return_if_fail (sign_in == NULL || QRS_IS_SIGN_IN (sign_in));
 
-  if (!g_set_object (&self->sign_in, sign_in))
+  if (self->sign_in == sign_in)
     return;
 
+  /* Ticks belong to the old model's clock. */
+  cancel_tick (self, &self->countdown_id);
+  cancel_tick (self, &self->retry_tick_id);
+
+  g_set_object (&self->sign_in, sign_in);
+  g_clear_object (&self->clock);
+  if (sign_in != NULL)
+    self->clock = g_object_ref (qrs_sign_in_get_clock (sign_in));
   g_signal_group_set_target (self->signals, sign_in);
   g_binding_group_set_source (self->bindings, sign_in);
   update_all (self);
@@ -604,9 +843,10 @@ qrs_sign_in_view_get_kiosk (QrsSignInView *self)
 /**
  * qrs_sign_in_view_set_kiosk:
  * @self: a #QrsSignInView
- * @kiosk: whether the view greets people at a kiosk
+ * @kiosk: whether the view is a kiosk's, read from arm's length
  *
- * A kiosk welcomes whoever signed in; a sign-in window reports.
+ * A kiosk shows the code as large as it fits with the steps beside it,
+ * welcomes whoever signed in, and offers no buttons nobody would press.
  */
 void
 qrs_sign_in_view_set_kiosk (QrsSignInView *self,
@@ -619,8 +859,34 @@ qrs_sign_in_view_set_kiosk (QrsSignInView *self,
     return;
 
   self->kiosk = kiosk;
+  update_kiosk (self);
   update_all (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIOSK]);
+}
+
+const char *
+qrs_sign_in_view_get_service_name (QrsSignInView *self)
+{
+  g_return_val_if_fail (QRS_IS_SIGN_IN_VIEW (self), NULL);
+
+  return self->service_name;
+}
+
+void
+qrs_sign_in_view_set_service_name (QrsSignInView *self,
+                                   const char    *service_name)
+{
+  g_return_if_fail (QRS_IS_SIGN_IN_VIEW (self));
+
+  if (g_strcmp0 (self->service_name, service_name) == 0)
+    return;
+
+  g_free (self->service_name);
+  self->service_name = g_strdup (service_name);
+
+  if (self->sign_in != NULL)
+    update_steps (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVICE_NAME]);
 }
 
 /**
@@ -637,8 +903,11 @@ qrs_sign_in_view_get_visible_page (QrsSignInView *self)
   g_return_val_if_fail (QRS_IS_SIGN_IN_VIEW (self), NULL);
 
   page = gtk_stack_get_visible_child_name (self->stack);
-  if (g_str_equal (page, "code"))
-    page = gtk_stack_get_visible_child_name (self->code_stack);
+  if (!g_str_equal (page, "code"))
+    return page;
 
-  return page;
+  if (self->sign_in != NULL && qrs_sign_in_get_status (self->sign_in) == QRS_SIGN_IN_STATUS_LOADING)
+    return "loading";
+
+  return gtk_stack_get_visible_child_name (self->code_stack);
 }

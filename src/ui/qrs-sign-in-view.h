@@ -23,6 +23,9 @@ void        qrs_sign_in_view_set_sign_in      (QrsSignInView *self,
 gboolean    qrs_sign_in_view_get_kiosk        (QrsSignInView *self);
 void        qrs_sign_in_view_set_kiosk        (QrsSignInView *self,
                                                gboolean       kiosk);
+const char *qrs_sign_in_view_get_service_name (QrsSignInView *self);
+void        qrs_sign_in_view_set_service_name (QrsSignInView *self,
+                                               const char    *service_name);
 const char *qrs_sign_in_view_get_visible_page (QrsSignInView *self);
 
 G_END_DECLS

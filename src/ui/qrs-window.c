@@ -26,6 +26,7 @@ struct _QrsWindow
 
   /* Template widgets */
   AdwHeaderBar *header_bar;
+  GtkMenuButton *menu_button;
   QrsSignInView *view;
 };
 
@@ -274,6 +275,7 @@ qrs_window_class_init (QrsWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE_PATH "/ui/qrs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, QrsWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, QrsWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, QrsWindow, view);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
@@ -330,13 +332,40 @@ qrs_window_get_kiosk (QrsWindow *self)
   return self->kiosk;
 }
 
+/* A kiosk stays full screen whatever the compositor does. */
+static void
+fullscreened_cb (QrsWindow *self)
+{
+  g_assert (QRS_IS_WINDOW (self));
+
+  if (self->kiosk && !gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    gtk_window_fullscreen (GTK_WINDOW (self));
+}
+
+/* Where no window manager acts on the full-screen request (a plain X
+ * server), the window at least covers the first screen.
+ */
+static void
+cover_first_monitor (QrsWindow *self)
+{
+  GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (self)));
+  g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+  GdkRectangle geometry;
+
+  if (monitor == NULL)
+    return;
+
+  gdk_monitor_get_geometry (monitor, &geometry);
+  gtk_window_set_default_size (GTK_WINDOW (self), geometry.width, geometry.height);
+}
+
 /**
  * qrs_window_set_kiosk:
  * @self: a #QrsWindow
  * @kiosk: whether the window runs unattended
  *
- * A kiosk window has no header bar, cannot be left with Escape, and is
- * fullscreen.
+ * A kiosk window is full screen and stays so, has no header bar, no menu
+ * (F10 opens nothing) and cannot be left with Escape.
  */
 void
 qrs_window_set_kiosk (QrsWindow *self,
@@ -350,10 +379,26 @@ qrs_window_set_kiosk (QrsWindow *self,
 
   self->kiosk = kiosk;
   gtk_window_set_decorated (GTK_WINDOW (self), !kiosk);
+  gtk_widget_set_visible (GTK_WIDGET (self->header_bar), !kiosk);
+  gtk_menu_button_set_primary (self->menu_button, !kiosk);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->menu_button), !kiosk);
   if (kiosk)
-    gtk_window_fullscreen (GTK_WINDOW (self));
+    {
+      cover_first_monitor (self);
+      gtk_window_fullscreen (GTK_WINDOW (self));
+      g_signal_connect (self, "notify::fullscreened", G_CALLBACK (fullscreened_cb), NULL);
+    }
   qrs_sign_in_view_set_kiosk (self->view, kiosk);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIOSK]);
+}
+
+void
+qrs_window_set_service_name (QrsWindow  *self,
+                             const char *service_name)
+{
+  g_return_if_fail (QRS_IS_WINDOW (self));
+
+  qrs_sign_in_view_set_service_name (self->view, service_name);
 }
 
 /**

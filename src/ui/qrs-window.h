@@ -24,6 +24,8 @@ QrsSignIn  *qrs_window_get_sign_in      (QrsWindow      *self);
 gboolean    qrs_window_get_kiosk        (QrsWindow      *self);
 void        qrs_window_set_kiosk        (QrsWindow      *self,
                                          gboolean        kiosk);
+void        qrs_window_set_service_name (QrsWindow      *self,
+                                         const char     *service_name);
 const char *qrs_window_get_visible_page (QrsWindow      *self);
 
 G_END_DECLS
