@@ -258,6 +258,53 @@ test_app_id_property (EmuFixture    *fx,
   emu_assert_envelope (new_id, 200, 0, OK);
 }
 
+/* GenAuth's own SDKs send only x-genauth-app-id, and the user token
+ * without "Bearer ": a whole sign-in, aliases included, works that way.
+ */
+static void
+test_app_id_genauth_only (EmuFixture    *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(EmuResponse) gene = emu_request (fx, "POST", "/api/v3/gene-qrcode", "{\"type\":\"MOBILE_APP\"}", 0,
+                                             "x-genauth-app-id", fx->app_id, NULL);
+  g_autofree char *qrcode_id = g_strdup (emu_json_string (gene->root, "data.qrcodeId"));
+  g_autofree char *scan = g_strdup_printf ("{\"qrcodeId\":\"%s\",\"action\":\"SCAN\"}", qrcode_id);
+  g_autofree char *confirm = g_strdup_printf ("{\"qrcodeId\":\"%s\",\"action\":\"CONFIRM\"}", qrcode_id);
+  g_autofree char *check_path = g_strconcat ("/api/v3/check-qrcode-status?qrcodeId=", qrcode_id, NULL);
+  g_autofree char *get_path = g_strconcat ("/api/v3/get-qrcode-status?qrcodeId=", qrcode_id, NULL);
+  g_autoptr(EmuResponse) scanned = NULL;
+  g_autoptr(EmuResponse) confirmed = NULL;
+  g_autoptr(EmuResponse) checked = NULL;
+  g_autoptr(EmuResponse) got = NULL;
+  g_autoptr(EmuResponse) exchanged = NULL;
+  g_autofree char *exchange = NULL;
+
+  emu_assert_envelope (gene, 200, 0, OK);
+
+  scanned = emu_request (fx, "POST", CHANGE, scan, 0,
+                         "x-genauth-app-id", fx->app_id,
+                         "authorization", QRS_EMULATOR_DEMO_USER_TOKEN, NULL);
+  emu_assert_envelope (scanned, 200, 0, OK);
+
+  confirmed = emu_request (fx, "POST", SET, confirm, 0,
+                           "x-genauth-app-id", fx->app_id,
+                           "authorization", QRS_EMULATOR_DEMO_USER_TOKEN, NULL);
+  emu_assert_envelope (confirmed, 200, 0, OK);
+  g_assert_true (emu_json_bool (confirmed->root, "data.success"));
+
+  checked = emu_request (fx, "GET", check_path, NULL, 0, "x-genauth-app-id", fx->app_id, NULL);
+  emu_assert_envelope (checked, 200, 0, OK);
+  g_assert_cmpstr (emu_json_string (checked->root, "data.status"), ==, "AUTHORIZED");
+  got = emu_request (fx, "GET", get_path, NULL, 0, "x-genauth-app-id", fx->app_id, NULL);
+  emu_assert_envelope (got, 200, 0, OK);
+  g_assert_cmpstr (emu_json_string (got->root, "data.ticket"), ==, emu_json_string (checked->root, "data.ticket"));
+
+  exchange = g_strdup_printf ("{\"ticket\":\"%s\"}", emu_json_string (checked->root, "data.ticket"));
+  exchanged = emu_request (fx, "POST", EXCHANGE, exchange, 0, "x-genauth-app-id", fx->app_id, NULL);
+  emu_assert_envelope (exchanged, 200, 0, OK);
+  emu_assert_jwt (emu_json_string (exchanged->root, "data.access_token"));
+}
+
 static void
 test_lang_english (EmuFixture    *fx,
                    gconstpointer  data)
@@ -1111,6 +1158,7 @@ main (int   argc,
   ADD ("app-id/missing", test_app_id_missing);
   ADD ("app-id/wrong", test_app_id_wrong);
   ADD ("app-id/property", test_app_id_property);
+  ADD ("app-id/genauth-only", test_app_id_genauth_only);
   ADD ("lang/english", test_lang_english);
   ADD ("unknown-routes", test_unknown_routes);
 
