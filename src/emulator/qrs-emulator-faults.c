@@ -22,6 +22,8 @@
  *   stall          no answer for `seconds` (0: until stopped), then the
  *                  normal answer as of that moment
  *   drop           the connection is closed without any answer
+ * Every "message" in these bodies but http500's is in the request's
+ * language, as the real server's would be.
  */
 
 #include "config.h"
@@ -78,17 +80,19 @@ clear_fault_queue (GQueue *queue)
 
 /* Fault bodies */
 
+/* @ok, here and below, is the success message in the request's language. */
 static char *
-fault_body_malformed (QrsEmulatorEndpoint endpoint)
+fault_body_malformed (QrsEmulatorEndpoint  endpoint,
+                      const char          *ok)
 {
   switch (endpoint)
     {
     case QRS_EMULATOR_ENDPOINT_GENE_QRCODE:
-      return g_strdup ("{\"statusCode\":200,\"message\":\"操作成功\",\"data\":{\"qrcodeId\":\"");
+      return g_strdup_printf ("{\"statusCode\":200,\"message\":\"%s\",\"data\":{\"qrcodeId\":\"", ok);
     case QRS_EMULATOR_ENDPOINT_CHECK_QRCODE_STATUS:
-      return g_strdup ("{\"statusCode\":200,\"message\":\"操作成功\",\"data\":{\"status\":\"PEND");
+      return g_strdup_printf ("{\"statusCode\":200,\"message\":\"%s\",\"data\":{\"status\":\"PEND", ok);
     case QRS_EMULATOR_ENDPOINT_EXCHANGE_TOKENSET_WITH_QRCODE_TICKET:
-      return g_strdup ("{\"statusCode\":200,\"message\":\"操作成功\",\"data\":{\"access_token\":\"eyJ");
+      return g_strdup_printf ("{\"statusCode\":200,\"message\":\"%s\",\"data\":{\"access_token\":\"eyJ", ok);
     default:
       g_assert_not_reached ();
     }
@@ -96,21 +100,22 @@ fault_body_malformed (QrsEmulatorEndpoint endpoint)
 
 static char *
 fault_body_wrong_type (QrsEmulatorEndpoint  endpoint,
+                       const char          *ok,
                        const char          *request_id)
 {
   switch (endpoint)
     {
     case QRS_EMULATOR_ENDPOINT_GENE_QRCODE:
-      return g_strdup_printf ("{\"statusCode\":\"200\",\"message\":\"操作成功\",\"requestId\":\"%s\","
-                              "\"data\":{\"qrcodeId\":123456,\"url\":true}}", request_id);
+      return g_strdup_printf ("{\"statusCode\":\"200\",\"message\":\"%s\",\"requestId\":\"%s\","
+                              "\"data\":{\"qrcodeId\":123456,\"url\":true}}", ok, request_id);
     case QRS_EMULATOR_ENDPOINT_CHECK_QRCODE_STATUS:
-      return g_strdup_printf ("{\"statusCode\":200,\"message\":\"操作成功\",\"requestId\":\"%s\","
-                              "\"data\":{\"status\":1}}", request_id);
+      return g_strdup_printf ("{\"statusCode\":200,\"message\":\"%s\",\"requestId\":\"%s\","
+                              "\"data\":{\"status\":1}}", ok, request_id);
     case QRS_EMULATOR_ENDPOINT_EXCHANGE_TOKENSET_WITH_QRCODE_TICKET:
-      return g_strdup_printf ("{\"statusCode\":200,\"message\":\"操作成功\",\"requestId\":\"%s\","
+      return g_strdup_printf ("{\"statusCode\":200,\"message\":\"%s\",\"requestId\":\"%s\","
                               "\"data\":{\"scope\":\"openid profile\",\"access_token\":42,"
                               "\"id_token\":[],\"token_type\":\"bearer\",\"expire_in\":\"7200\"}}",
-                              request_id);
+                              ok, request_id);
     default:
       g_assert_not_reached ();
     }
@@ -122,6 +127,7 @@ fault_body_wrong_type (QrsEmulatorEndpoint  endpoint,
 static char *
 fault_body_huge (QrsEmulator         *self,
                  QrsEmulatorEndpoint  endpoint,
+                 const char          *ok,
                  const char          *request_id,
                  gsize               *length)
 {
@@ -131,8 +137,8 @@ fault_body_huge (QrsEmulator         *self,
   GString *body = g_string_sized_new (QRS_EMULATOR_HUGE_BODY_SIZE);
   gsize padding;
 
-  g_string_append_printf (body, "{\"statusCode\":200,\"message\":\"操作成功\",\"requestId\":\"%s\",\"data\":{",
-                          request_id);
+  g_string_append_printf (body, "{\"statusCode\":200,\"message\":\"%s\",\"requestId\":\"%s\",\"data\":{",
+                          ok, request_id);
   switch (endpoint)
     {
     case QRS_EMULATOR_ENDPOINT_GENE_QRCODE:
@@ -245,6 +251,8 @@ apply_fault (QrsEmulator         *self,
 {
   g_autofree char *request_id = g_uuid_string_random ();
   g_autoptr(GEnumClass) modes = g_type_class_ref (QRS_TYPE_EMULATOR_FAULT);
+  QrsEmulatorLang lang = _qrs_emulator_request_lang (msg);
+  const char *ok = _qrs_emulator_message (lang, QRS_EMULATOR_MESSAGE_OK);
   char *body;
   gsize length;
 
@@ -254,6 +262,9 @@ apply_fault (QrsEmulator         *self,
   switch (fault->mode)
     {
     case QRS_EMULATOR_FAULT_HTTP500:
+      /* NestJS's own answer to an unhandled exception, in English whatever
+       * the request's language.
+       */
       body = g_strdup ("{\"statusCode\":500,\"message\":\"Internal server error\"}");
       _qrs_emulator_reply_text (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, QRS_EMULATOR_JSON_CONTENT_TYPE, body, strlen (body));
       break;
@@ -266,20 +277,20 @@ apply_fault (QrsEmulator         *self,
       break;
 
     case QRS_EMULATOR_FAULT_MALFORMED:
-      body = fault_body_malformed (endpoint);
+      body = fault_body_malformed (endpoint, ok);
       _qrs_emulator_reply_text (msg, SOUP_STATUS_OK, QRS_EMULATOR_JSON_CONTENT_TYPE, body, strlen (body));
       break;
 
     case QRS_EMULATOR_FAULT_WRONG_TYPE:
-      body = fault_body_wrong_type (endpoint, request_id);
+      body = fault_body_wrong_type (endpoint, ok, request_id);
       _qrs_emulator_reply_text (msg, SOUP_STATUS_OK, QRS_EMULATOR_JSON_CONTENT_TYPE, body, strlen (body));
       break;
 
     case QRS_EMULATOR_FAULT_UNKNOWN_STATUS:
     case QRS_EMULATOR_FAULT_STATUS_ERROR:
       g_assert (endpoint == QRS_EMULATOR_ENDPOINT_CHECK_QRCODE_STATUS);
-      body = g_strdup_printf ("{\"statusCode\":200,\"message\":\"操作成功\",\"requestId\":\"%s\","
-                              "\"data\":{\"status\":\"%s\"}}", request_id,
+      body = g_strdup_printf ("{\"statusCode\":200,\"message\":\"%s\",\"requestId\":\"%s\","
+                              "\"data\":{\"status\":\"%s\"}}", ok, request_id,
                               fault->mode == QRS_EMULATOR_FAULT_UNKNOWN_STATUS ? "TELEPORTED" : "ERROR");
       _qrs_emulator_reply_text (msg, SOUP_STATUS_OK, QRS_EMULATOR_JSON_CONTENT_TYPE, body, strlen (body));
       break;
@@ -293,7 +304,8 @@ apply_fault (QrsEmulator         *self,
       break;
 
     case QRS_EMULATOR_FAULT_THROTTLE:
-      body = g_strdup_printf ("{\"statusCode\":429,\"message\":\"%s\"}", _qrs_emulator_message (QRS_EMULATOR_LANG_ZH, QRS_EMULATOR_MESSAGE_THROTTLED));
+      body = g_strdup_printf ("{\"statusCode\":429,\"message\":\"%s\"}",
+                              _qrs_emulator_message (lang, QRS_EMULATOR_MESSAGE_THROTTLED));
       _qrs_emulator_reply_text (msg, 429 /* Too Many Requests */, QRS_EMULATOR_JSON_CONTENT_TYPE, body, strlen (body));
       if (fault->retry_after > 0)
         {
@@ -304,7 +316,7 @@ apply_fault (QrsEmulator         *self,
       break;
 
     case QRS_EMULATOR_FAULT_HUGE:
-      body = fault_body_huge (self, endpoint, request_id, &length);
+      body = fault_body_huge (self, endpoint, ok, request_id, &length);
       _qrs_emulator_reply_text (msg, SOUP_STATUS_OK, QRS_EMULATOR_JSON_CONTENT_TYPE, body, length);
       break;
 

@@ -10,9 +10,9 @@
  * Wire rules
  *   Every /api/v3 answer is HTTP 200 with the envelope
  *   {statusCode, [apiCode,] message, requestId, [data]} in JSON; success is
- *   statusCode 200. Only throttling uses HTTP 429. Messages are Chinese as
- *   the server's default, English when x-authing-lang (or x-genauth-lang)
- *   starts with "en".
+ *   statusCode 200. Only throttling uses HTTP 429. Messages are simplified
+ *   Chinese as the server's default, English when x-authing-lang (or
+ *   x-genauth-lang) is an English tag such as "en-US".
  */
 
 #include "config.h"
@@ -143,16 +143,32 @@ _qrs_emulator_reply_json (SoupServerMessage *msg,
   _qrs_emulator_reply_text (msg, http_status, QRS_EMULATOR_JSON_CONTENT_TYPE, body, length);
 }
 
+/* Whether @tag is English: "en" alone or followed by a subtag, "en-US" as
+ * well as "en_GB" (some SDKs spell it the POSIX way).
+ */
+static gboolean
+is_english (const char *tag)
+{
+  return g_ascii_strncasecmp (tag, "en", 2) == 0 && (tag[2] == '\0' || tag[2] == '-' || tag[2] == '_');
+}
+
+/* The language of every "message": English for an English tag, else
+ * simplified Chinese, the server's default, which also covers "zh-CN", no
+ * header and any tag the emulator has no texts for. The client sends both
+ * spellings; when both are there x-authing-lang wins, as x-authing-app-id
+ * does, since that is the header the server itself documents. An empty
+ * header says nothing, so it counts as absent.
+ */
 QrsEmulatorLang
 _qrs_emulator_request_lang (SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *lang = soup_message_headers_get_one (headers, "x-authing-lang");
 
-  if (lang == NULL)
+  if (lang == NULL || *lang == '\0')
     lang = soup_message_headers_get_one (headers, "x-genauth-lang");
 
-  return lang != NULL && g_ascii_strncasecmp (lang, "en", 2) == 0 ? QRS_EMULATOR_LANG_EN : QRS_EMULATOR_LANG_ZH;
+  return lang != NULL && is_english (lang) ? QRS_EMULATOR_LANG_EN : QRS_EMULATOR_LANG_ZH;
 }
 
 const char *
