@@ -95,6 +95,29 @@ request_query_param (SoupServerMessage  *msg,
   return *storage;
 }
 
+/* The request's JSON object, or %NULL once it has answered that there is
+ * none.
+ */
+static JsonObject *
+request_body (SoupServerMessage *msg)
+{
+  JsonObject *body = _qrs_emulator_parse_body_object (msg);
+
+  if (body == NULL)
+    _qrs_emulator_reply_error (msg, 400, 0, QRS_EMULATOR_MESSAGE_BODY_INVALID);
+
+  return body;
+}
+
+/* Answers success with @data, which it takes. */
+static void
+reply_data (SoupServerMessage *msg,
+            JsonObject        *data)
+{
+  _qrs_emulator_reply_success (msg, json_node_init_object (json_node_alloc (), data));
+  json_object_unref (data);
+}
+
 /* The endpoints */
 
 static void
@@ -111,12 +134,9 @@ handle_gene_qrcode (QrsEmulator       *self,
   if (!check_app_id (self, msg))
     return;
 
-  body = _qrs_emulator_parse_body_object (msg);
+  body = request_body (msg);
   if (body == NULL)
-    {
-      _qrs_emulator_reply_error (msg, 400, 0, QRS_EMULATOR_MESSAGE_BODY_INVALID);
-      return;
-    }
+    return;
 
   switch (_qrs_emulator_get_string_member (body, "type", &type))
     {
@@ -157,8 +177,7 @@ handle_gene_qrcode (QrsEmulator       *self,
   data = json_object_new ();
   json_object_set_string_member (data, "qrcodeId", code->id);
   json_object_set_string_member (data, "url", url);
-  _qrs_emulator_reply_success (msg, json_node_init_object (json_node_alloc (), data));
-  json_object_unref (data);
+  reply_data (msg, data);
 }
 
 static void
@@ -215,8 +234,7 @@ handle_check_qrcode_status (QrsEmulator       *self,
   if (code->status == QRS_EMULATOR_CODE_AUTHORIZED && self->return_full_user_info && code->token_set != NULL)
     json_object_set_member (data, "tokenSet", json_node_copy (code->token_set));
 
-  _qrs_emulator_reply_success (msg, json_node_init_object (json_node_alloc (), data));
-  json_object_unref (data);
+  reply_data (msg, data);
 }
 
 static void
@@ -241,12 +259,9 @@ handle_change_qrcode_status (QrsEmulator       *self,
       return;
     }
 
-  body = _qrs_emulator_parse_body_object (msg);
+  body = request_body (msg);
   if (body == NULL)
-    {
-      _qrs_emulator_reply_error (msg, 400, 0, QRS_EMULATOR_MESSAGE_BODY_INVALID);
-      return;
-    }
+    return;
 
   if (_qrs_emulator_get_string_member (body, "qrcodeId", &qrcode_id) != QRS_EMULATOR_MEMBER_OK || *qrcode_id == '\0')
     {
@@ -285,8 +300,7 @@ handle_change_qrcode_status (QrsEmulator       *self,
       JsonObject *data = json_object_new ();
 
       json_object_set_boolean_member (data, "success", TRUE);
-      _qrs_emulator_reply_success (msg, json_node_init_object (json_node_alloc (), data));
-      json_object_unref (data);
+      reply_data (msg, data);
     }
   else
     _qrs_emulator_reply_success (msg, NULL);
@@ -303,12 +317,9 @@ handle_exchange (QrsEmulator       *self,
   if (!check_app_id (self, msg))
     return;
 
-  body = _qrs_emulator_parse_body_object (msg);
+  body = request_body (msg);
   if (body == NULL)
-    {
-      _qrs_emulator_reply_error (msg, 400, 0, QRS_EMULATOR_MESSAGE_BODY_INVALID);
-      return;
-    }
+    return;
 
   if (!_qrs_emulator_client_authenticated (self, msg, body))
     {

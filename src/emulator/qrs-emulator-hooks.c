@@ -42,11 +42,44 @@ http_status_for_error (const GError *error)
     }
 }
 
+/* The hook's JSON object, or %NULL once it has answered that there is
+ * none.
+ */
+static JsonObject *
+hook_body (SoupServerMessage *msg)
+{
+  JsonObject *body = _qrs_emulator_parse_body_object (msg);
+
+  if (body == NULL)
+    _qrs_emulator_reply_hook_error (msg, SOUP_STATUS_BAD_REQUEST, "The body must be a JSON object");
+
+  return body;
+}
+
+/* Reads a string member that may be missing; %FALSE once it has answered
+ * that the member is there but no string.
+ */
+static gboolean
+optional_string (SoupServerMessage  *msg,
+                 JsonObject         *body,
+                 const char         *name,
+                 const char        **out)
+{
+  g_autofree char *message = NULL;
+
+  if (_qrs_emulator_get_string_member (body, name, out) != QRS_EMULATOR_MEMBER_WRONG_TYPE)
+    return TRUE;
+
+  message = g_strdup_printf ("%s must be a string", name);
+  _qrs_emulator_reply_hook_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+  return FALSE;
+}
+
 static void
 hook_phone (QrsEmulator       *self,
             SoupServerMessage *msg)
 {
-  g_autoptr(JsonObject) body = _qrs_emulator_parse_body_object (msg);
+  g_autoptr(JsonObject) body = hook_body (msg);
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *qrcode_id = NULL;
@@ -55,31 +88,18 @@ hook_phone (QrsEmulator       *self,
   QrsEmulatorAction action;
 
   if (body == NULL)
-    {
-      _qrs_emulator_reply_hook_error (msg, SOUP_STATUS_BAD_REQUEST, "The body must be a JSON object");
-      return;
-    }
-  if (_qrs_emulator_get_string_member (body, "qrcodeId", &id) == QRS_EMULATOR_MEMBER_WRONG_TYPE)
-    {
-      _qrs_emulator_reply_hook_error (msg, SOUP_STATUS_BAD_REQUEST, "qrcodeId must be a string");
-      return;
-    }
+    return;
+  if (!optional_string (msg, body, "qrcodeId", &id))
+    return;
   if (_qrs_emulator_get_string_member (body, "action", &action_name) != QRS_EMULATOR_MEMBER_OK ||
       !_qrs_emulator_parse_action (action_name, &action))
     {
       _qrs_emulator_reply_hook_error (msg, SOUP_STATUS_BAD_REQUEST, "action must be SCAN, CONFIRM or CANCEL");
       return;
     }
-  if (_qrs_emulator_get_string_member (body, "displayName", &display_name) == QRS_EMULATOR_MEMBER_WRONG_TYPE)
-    {
-      _qrs_emulator_reply_hook_error (msg, SOUP_STATUS_BAD_REQUEST, "displayName must be a string");
-      return;
-    }
-  if (_qrs_emulator_get_string_member (body, "photo", &photo) == QRS_EMULATOR_MEMBER_WRONG_TYPE)
-    {
-      _qrs_emulator_reply_hook_error (msg, SOUP_STATUS_BAD_REQUEST, "photo must be a string");
-      return;
-    }
+  if (!optional_string (msg, body, "displayName", &display_name) ||
+      !optional_string (msg, body, "photo", &photo))
+    return;
 
   qrcode_id = id != NULL ? g_strdup (id) : qrs_emulator_dup_newest_code_id (self);
   if (!qrs_emulator_phone (self, qrcode_id, action, display_name, photo, &error))
@@ -99,17 +119,14 @@ static void
 hook_clock (QrsEmulator       *self,
             SoupServerMessage *msg)
 {
-  g_autoptr(JsonObject) body = _qrs_emulator_parse_body_object (msg);
+  g_autoptr(JsonObject) body = hook_body (msg);
   g_autoptr(JsonObject) reply = NULL;
   g_autofree char *now = NULL;
   JsonNode *node;
   double seconds;
 
   if (body == NULL)
-    {
-      _qrs_emulator_reply_hook_error (msg, SOUP_STATUS_BAD_REQUEST, "The body must be a JSON object");
-      return;
-    }
+    return;
 
   node = json_object_get_member (body, "advance");
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
@@ -139,7 +156,7 @@ static void
 hook_fault (QrsEmulator       *self,
             SoupServerMessage *msg)
 {
-  g_autoptr(JsonObject) body = _qrs_emulator_parse_body_object (msg);
+  g_autoptr(JsonObject) body = hook_body (msg);
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GEnumClass) endpoints = g_type_class_ref (QRS_TYPE_EMULATOR_ENDPOINT);
   g_autoptr(GEnumClass) modes = g_type_class_ref (QRS_TYPE_EMULATOR_FAULT);
@@ -149,10 +166,7 @@ hook_fault (QrsEmulator       *self,
   guint count = 1, retry_after = 1, seconds = 30;
 
   if (body == NULL)
-    {
-      _qrs_emulator_reply_hook_error (msg, SOUP_STATUS_BAD_REQUEST, "The body must be a JSON object");
-      return;
-    }
+    return;
 
   if (_qrs_emulator_get_string_member (body, "endpoint", &endpoint_name) != QRS_EMULATOR_MEMBER_OK ||
       (endpoint = g_enum_get_value_by_nick (endpoints, endpoint_name)) == NULL)
