@@ -60,6 +60,9 @@ static const struct
 
 /* Request details */
 
+/* Authing's SDKs send x-authing-app-id, GenAuth's x-genauth-app-id, the
+ * desktop client both: either alone will do.
+ */
 static gboolean
 check_app_id (QrsEmulator       *self,
               SoupServerMessage *msg)
