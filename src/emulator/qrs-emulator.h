@@ -61,7 +61,7 @@ typedef enum {
   QRS_EMULATOR_ENDPOINT_EXCHANGE_TOKENSET_WITH_QRCODE_TICKET, /*< nick=exchange-tokenset-with-qrcode-ticket >*/
 } QrsEmulatorEndpoint;
 
-/* Ways an answer can misbehave; see "Fault modes" in qrs-emulator.c. */
+/* Ways an answer can misbehave; see "Fault modes" in qrs-emulator-faults.c. */
 typedef enum {
   QRS_EMULATOR_FAULT_HTTP500,        /*< nick=http500 >*/
   QRS_EMULATOR_FAULT_HTML,           /*< nick=html >*/

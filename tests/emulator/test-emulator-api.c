@@ -258,6 +258,53 @@ test_app_id_property (EmuFixture    *fx,
   emu_assert_envelope (new_id, 200, 0, OK);
 }
 
+/* GenAuth's own SDKs send only x-genauth-app-id, and the user token
+ * without "Bearer ": a whole sign-in, aliases included, works that way.
+ */
+static void
+test_app_id_genauth_only (EmuFixture    *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(EmuResponse) gene = emu_request (fx, "POST", "/api/v3/gene-qrcode", "{\"type\":\"MOBILE_APP\"}", 0,
+                                             "x-genauth-app-id", fx->app_id, NULL);
+  g_autofree char *qrcode_id = g_strdup (emu_json_string (gene->root, "data.qrcodeId"));
+  g_autofree char *scan = g_strdup_printf ("{\"qrcodeId\":\"%s\",\"action\":\"SCAN\"}", qrcode_id);
+  g_autofree char *confirm = g_strdup_printf ("{\"qrcodeId\":\"%s\",\"action\":\"CONFIRM\"}", qrcode_id);
+  g_autofree char *check_path = g_strconcat ("/api/v3/check-qrcode-status?qrcodeId=", qrcode_id, NULL);
+  g_autofree char *get_path = g_strconcat ("/api/v3/get-qrcode-status?qrcodeId=", qrcode_id, NULL);
+  g_autoptr(EmuResponse) scanned = NULL;
+  g_autoptr(EmuResponse) confirmed = NULL;
+  g_autoptr(EmuResponse) checked = NULL;
+  g_autoptr(EmuResponse) got = NULL;
+  g_autoptr(EmuResponse) exchanged = NULL;
+  g_autofree char *exchange = NULL;
+
+  emu_assert_envelope (gene, 200, 0, OK);
+
+  scanned = emu_request (fx, "POST", CHANGE, scan, 0,
+                         "x-genauth-app-id", fx->app_id,
+                         "authorization", QRS_EMULATOR_DEMO_USER_TOKEN, NULL);
+  emu_assert_envelope (scanned, 200, 0, OK);
+
+  confirmed = emu_request (fx, "POST", SET, confirm, 0,
+                           "x-genauth-app-id", fx->app_id,
+                           "authorization", QRS_EMULATOR_DEMO_USER_TOKEN, NULL);
+  emu_assert_envelope (confirmed, 200, 0, OK);
+  g_assert_true (emu_json_bool (confirmed->root, "data.success"));
+
+  checked = emu_request (fx, "GET", check_path, NULL, 0, "x-genauth-app-id", fx->app_id, NULL);
+  emu_assert_envelope (checked, 200, 0, OK);
+  g_assert_cmpstr (emu_json_string (checked->root, "data.status"), ==, "AUTHORIZED");
+  got = emu_request (fx, "GET", get_path, NULL, 0, "x-genauth-app-id", fx->app_id, NULL);
+  emu_assert_envelope (got, 200, 0, OK);
+  g_assert_cmpstr (emu_json_string (got->root, "data.ticket"), ==, emu_json_string (checked->root, "data.ticket"));
+
+  exchange = g_strdup_printf ("{\"ticket\":\"%s\"}", emu_json_string (checked->root, "data.ticket"));
+  exchanged = emu_request (fx, "POST", EXCHANGE, exchange, 0, "x-genauth-app-id", fx->app_id, NULL);
+  emu_assert_envelope (exchanged, 200, 0, OK);
+  emu_assert_jwt (emu_json_string (exchanged->root, "data.access_token"));
+}
+
 static void
 test_lang_english (EmuFixture    *fx,
                    gconstpointer  data)
@@ -272,6 +319,114 @@ test_lang_english (EmuFixture    *fx,
   emu_assert_envelope (gene, 200, 0, "Operation successful");
   emu_assert_envelope (no_app, 400, 2011, "Application does not exist");
   emu_assert_envelope (chinese, 404, 0, QR_NOT_FOUND);
+}
+
+/* One error (or success) of each kind, in both languages. */
+static const struct
+{
+  const char *method;
+  const char *path;
+  const char *body;
+  const char *app_id;         /* NULL: the right one */
+  gint64 status_code;
+  gint64 api_code;
+  const char *chinese;
+  const char *english;
+} lang_cases[] = {
+  { "POST", "/api/v3/gene-qrcode", "{\"type\":\"MOBILE_APP\"}", "someone-else", 400, 2011,
+    APP_NOT_FOUND, "Application does not exist" },
+  { "GET", "/api/v3/check-qrcode-status?qrcodeId=nope", NULL, NULL, 404, 0,
+    QR_NOT_FOUND, "QR code does not exist" },
+  { "POST", CHANGE, "{\"qrcodeId\":\"nope\",\"action\":\"SCAN\"}", NULL, 401, 2020,
+    NOT_LOGGED_IN, "Not logged in, no permission to access this request" },
+  { "POST", EXCHANGE, "{\"ticket\":\"nope\"}", NULL, 400, 0,
+    TICKET_INVALID, "The ticket is invalid" },
+  { "POST", "/api/v3/gene-qrcode", "{\"type\":7}", NULL, 400, 0,
+    TYPE_INVALID, "type must be MOBILE_APP, WECHAT_MINIPROGRAM or WECHAT_OFFICIAL_ACCOUNT" },
+  { "POST", "/api/v3/gene-qrcode", "{\"type\":\"MOBILE_APP\"}", NULL, 200, 0,
+    OK, "Operation successful" },
+};
+
+/* Sends lang_cases[@i] with one language header (none if @header is NULL). */
+static EmuResponse *
+send_lang_case (EmuFixture *fx,
+                guint       i,
+                const char *header,
+                const char *value)
+{
+  const char *app_id = lang_cases[i].app_id != NULL ? lang_cases[i].app_id : fx->app_id;
+
+  return emu_request (fx, lang_cases[i].method, lang_cases[i].path, lang_cases[i].body, 0,
+                      "x-authing-app-id", app_id, header, value, NULL);
+}
+
+static void
+test_lang_same_error (EmuFixture    *fx,
+                      gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (lang_cases); i++)
+    {
+      g_autoptr(EmuResponse) none = send_lang_case (fx, i, NULL, NULL);
+      g_autoptr(EmuResponse) authing_zh = send_lang_case (fx, i, "x-authing-lang", "zh-CN");
+      g_autoptr(EmuResponse) authing_en = send_lang_case (fx, i, "x-authing-lang", "en-US");
+      g_autoptr(EmuResponse) genauth_zh = send_lang_case (fx, i, "x-genauth-lang", "zh-CN");
+      g_autoptr(EmuResponse) genauth_en = send_lang_case (fx, i, "x-genauth-lang", "en-US");
+      gint64 status_code = lang_cases[i].status_code;
+      gint64 api_code = lang_cases[i].api_code;
+
+      emu_assert_envelope (none, status_code, api_code, lang_cases[i].chinese);
+      emu_assert_envelope (authing_zh, status_code, api_code, lang_cases[i].chinese);
+      emu_assert_envelope (authing_en, status_code, api_code, lang_cases[i].english);
+      emu_assert_envelope (genauth_zh, status_code, api_code, lang_cases[i].chinese);
+      emu_assert_envelope (genauth_en, status_code, api_code, lang_cases[i].english);
+    }
+}
+
+static void
+test_lang_tags (EmuFixture    *fx,
+                gconstpointer  data)
+{
+  const struct
+  {
+    const char *tag;
+    gboolean english;
+  } tags[] = {
+    { "en-US", TRUE },
+    { "en", TRUE },
+    { "EN-gb", TRUE },
+    { "en_GB", TRUE },
+    { "zh-CN", FALSE },
+    { "zh", FALSE },
+    { "zh-TW", FALSE },
+    { "fr-FR", FALSE },
+    { "enx", FALSE },
+    { "", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
+    {
+      g_autoptr(EmuResponse) response = send_lang_case (fx, 1, "x-authing-lang", tags[i].tag);
+
+      emu_assert_envelope (response, 404, 0, tags[i].english ? "QR code does not exist" : QR_NOT_FOUND);
+    }
+}
+
+static void
+test_lang_authing_wins (EmuFixture    *fx,
+                        gconstpointer  data)
+{
+  const char *path = "/api/v3/check-qrcode-status?qrcodeId=nope";
+  g_autoptr(EmuResponse) english = emu_request (fx, "GET", path, NULL, 0, "x-authing-app-id", fx->app_id,
+                                                "x-authing-lang", "en-US", "x-genauth-lang", "zh-CN", NULL);
+  g_autoptr(EmuResponse) chinese = emu_request (fx, "GET", path, NULL, 0, "x-authing-app-id", fx->app_id,
+                                                "x-genauth-lang", "en-US", "x-authing-lang", "zh-CN", NULL);
+  /* An empty header names no language, so the other one counts. */
+  g_autoptr(EmuResponse) empty = emu_request (fx, "GET", path, NULL, 0, "x-authing-app-id", fx->app_id,
+                                              "x-authing-lang", "", "x-genauth-lang", "en-US", NULL);
+
+  emu_assert_envelope (english, 404, 0, "QR code does not exist");
+  emu_assert_envelope (chinese, 404, 0, QR_NOT_FOUND);
+  emu_assert_envelope (empty, 404, 0, "QR code does not exist");
 }
 
 static void
@@ -1111,7 +1266,11 @@ main (int   argc,
   ADD ("app-id/missing", test_app_id_missing);
   ADD ("app-id/wrong", test_app_id_wrong);
   ADD ("app-id/property", test_app_id_property);
+  ADD ("app-id/genauth-only", test_app_id_genauth_only);
   ADD ("lang/english", test_lang_english);
+  ADD ("lang/same-error", test_lang_same_error);
+  ADD ("lang/tags", test_lang_tags);
+  ADD ("lang/authing-wins", test_lang_authing_wins);
   ADD ("unknown-routes", test_unknown_routes);
 
   ADD_DATA ("check-qrcode-status/pending", test_check_pending, "/api/v3/check-qrcode-status");

@@ -812,6 +812,84 @@ test_drop_reused_connection (EmuFixture    *fx,
   g_assert_cmpuint (qrs_emulator_count_requests (fx->emulator, GENE), ==, 2);
 }
 
+/* A faulted answer speaks the request's language like any other; only
+ * http500's body is a fixed English one.
+ */
+static void
+test_english (EmuFixture    *fx,
+              gconstpointer  data)
+{
+  const QrsEmulatorFault modes[] = {
+    QRS_EMULATOR_FAULT_THROTTLE,
+    QRS_EMULATOR_FAULT_MALFORMED,
+    QRS_EMULATOR_FAULT_WRONG_TYPE,
+    QRS_EMULATOR_FAULT_UNKNOWN_STATUS,
+    QRS_EMULATOR_FAULT_NO_DATA,
+    QRS_EMULATOR_FAULT_ERROR_STATUS,
+    QRS_EMULATOR_FAULT_HUGE,
+    QRS_EMULATOR_FAULT_HTTP500,
+  };
+  g_autofree char *qrcode_id = emu_gene_qrcode (fx);
+  g_autofree char *path = g_strconcat (CHECK "?qrcodeId=", qrcode_id, NULL);
+  g_autoptr(EmuResponse) chinese = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    inject_by_hook (fx, QRS_EMULATOR_ENDPOINT_CHECK_QRCODE_STATUS, modes[i], 1, 0, 30);
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(EmuResponse) response = emu_request (fx, "GET", path, NULL, 0, "x-authing-app-id", fx->app_id,
+                                                     "x-authing-lang", "en-US", NULL);
+
+      switch (modes[i])
+        {
+        case QRS_EMULATOR_FAULT_THROTTLE:
+          g_assert_cmpuint (response->status, ==, 429);
+          assert_body (response, "{\"statusCode\":429,\"message\":\"Too many requests, please try again later\"}");
+          g_assert_null (soup_message_headers_get_one (response->headers, "Retry-After"));
+          break;
+        case QRS_EMULATOR_FAULT_MALFORMED:
+          assert_body (response, "{\"statusCode\":200,\"message\":\"Operation successful\",\"data\":{\"status\":\"PEND");
+          break;
+        case QRS_EMULATOR_FAULT_WRONG_TYPE:
+          g_assert_cmpstr (emu_json_string (response->root, "message"), ==, "Operation successful");
+          g_assert_cmpint (emu_json_int (response->root, "data.status"), ==, 1);
+          break;
+        case QRS_EMULATOR_FAULT_UNKNOWN_STATUS:
+          emu_assert_envelope (response, 200, 0, "Operation successful");
+          g_assert_cmpstr (emu_json_string (response->root, "data.status"), ==, "TELEPORTED");
+          break;
+        case QRS_EMULATOR_FAULT_NO_DATA:
+          emu_assert_envelope (response, 200, 0, "Operation successful");
+          g_assert_false (emu_json_has (response->root, "data"));
+          break;
+        case QRS_EMULATOR_FAULT_ERROR_STATUS:
+          emu_assert_envelope (response, 500, 1500, "Internal server error");
+          break;
+        case QRS_EMULATOR_FAULT_HUGE:
+          g_assert_cmpuint (g_bytes_get_size (response->body), ==, QRS_EMULATOR_HUGE_BODY_SIZE);
+          emu_assert_envelope (response, 200, 0, "Operation successful");
+          break;
+        case QRS_EMULATOR_FAULT_HTTP500:
+          g_assert_cmpuint (response->status, ==, 500);
+          assert_body (response, HTTP500_BODY);
+          break;
+        case QRS_EMULATOR_FAULT_HTML:
+        case QRS_EMULATOR_FAULT_STATUS_ERROR:
+        case QRS_EMULATOR_FAULT_STALL:
+        case QRS_EMULATOR_FAULT_DROP:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  /* The queue is empty again and nothing changed: a normal answer, in
+   * Chinese without the header.
+   */
+  chinese = emu_check (fx, qrcode_id);
+  assert_normal (chinese, QRS_EMULATOR_ENDPOINT_CHECK_QRCODE_STATUS);
+}
+
 #define ADD(path, func) \
   g_test_add ("/emulator/fault/" path, EmuFixture, NULL, emu_fixture_setup, func, emu_fixture_teardown)
 
@@ -828,6 +906,7 @@ main (int   argc,
   ADD ("other-endpoints-unaffected", test_other_endpoints_unaffected);
   ADD ("check-only-modes", test_check_only_modes);
   ADD ("hook-validation", test_hook_validation);
+  ADD ("english", test_english);
   ADD ("stall/holds-state", test_stall_holds_state);
   ADD ("stall/until-stop", test_stall_until_stop);
   g_test_add_func ("/emulator/fault/stall/dispose", test_stall_dispose);
