@@ -552,6 +552,8 @@ update_kiosk (QrsSignInView *self)
   gtk_box_set_spacing (self->code_box, self->kiosk ? 48 : 18);
   gtk_widget_set_hexpand (GTK_WIDGET (self->code_stack), self->kiosk);
   gtk_widget_set_vexpand (GTK_WIDGET (self->code_stack), self->kiosk);
+  gtk_widget_set_halign (GTK_WIDGET (self->code_stack), self->kiosk ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (GTK_WIDGET (self->code_stack), self->kiosk ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
   gtk_widget_set_vexpand (self->code_page, self->kiosk);
   gtk_widget_set_valign (self->code_page, self->kiosk ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
   gtk_widget_set_halign (GTK_WIDGET (self->code_box), self->kiosk ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
