@@ -29,6 +29,7 @@ typedef struct
   const guint8 *end;
   guint depth;
   gboolean too_deep;
+  GArray *wide_integers;  /* gsize offsets, or NULL if not wanted */
 } Scanner;
 
 static gboolean scan_value (Scanner *s);
@@ -148,16 +149,42 @@ scan_digits (Scanner *s)
   return s->p > first;
 }
 
+/* Whether the digits of an integer, without its sign, are past what a
+ * gint64 holds. json-glib reads the digits as a guint64 (G_MAXUINT64 when
+ * they are past that too), negates that for a minus sign and casts it:
+ * 18446744073709551416 comes out as -200, and -18446744073709551416 as 200.
+ */
+static gboolean
+is_wide_integer (const guint8 *digits,
+                 gsize         length,
+                 gboolean      negative)
+{
+  const char *limit = negative ? "9223372036854775808" : "9223372036854775807";
+
+  if (length != strlen (limit))
+    return length > strlen (limit);
+
+  return memcmp (digits, limit, length) > 0;
+}
+
 static gboolean
 scan_number (Scanner *s)
 {
+  const guint8 *digits;
+  gboolean negative = FALSE;
+  gboolean integer = TRUE;
+
   if (s->p < s->end && *s->p == '-')
-    s->p++;
+    {
+      negative = TRUE;
+      s->p++;
+    }
 
   if (s->p >= s->end)
     return FALSE;
 
   /* No leading zeros: "0" or a digit 1–9 and more digits. */
+  digits = s->p;
   if (*s->p == '0')
     s->p++;
   else if (!scan_digits (s))
@@ -165,6 +192,7 @@ scan_number (Scanner *s)
 
   if (s->p < s->end && *s->p == '.')
     {
+      integer = FALSE;
       s->p++;
       if (!scan_digits (s))
         return FALSE;
@@ -172,11 +200,20 @@ scan_number (Scanner *s)
 
   if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
     {
+      integer = FALSE;
       s->p++;
       if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
         s->p++;
       if (!scan_digits (s))
         return FALSE;
+    }
+
+  if (integer && s->wide_integers != NULL &&
+      is_wide_integer (digits, (gsize) (s->p - digits), negative))
+    {
+      gsize end = (gsize) (s->p - s->start);
+
+      g_array_append_val (s->wide_integers, end);
     }
 
   return TRUE;
@@ -308,28 +345,46 @@ scan_value (Scanner *s)
 }
 
 /**
- * qrs_json_check:
+ * qrs_json_check_full:
  * @text: (array length=length) (nullable): an answer body, not NUL-terminated
  * @length: its length in bytes
+ * @wide_integers: (out) (optional) (element-type gsize) (transfer full):
+ *   where to put the offsets just past each integer outside the range of
+ *   gint64, in order, or %NULL
  * @error: return location for a %QRS_PROVIDER_ERROR_PROTOCOL
  *
  * Checks that @text is valid UTF-8 without NUL bytes holding exactly one
  * JSON value (RFC 8259), optionally after a byte order mark and between
  * whitespace, nested at most %QRS_JSON_CHECK_MAX_DEPTH deep, and that
- * json-glib will read it as it is written: no `\u0000` and no unpaired
- * surrogates. The error says where the text went wrong, never what it says.
+ * json-glib will read its strings as they are written: no `\u0000` and no
+ * unpaired surrogates. The error says where the text went wrong, never what
+ * it says.
  *
- * Returns: %TRUE if it is, else %FALSE with @error set
+ * Integers too wide for a gint64 are valid JSON, but json-glib misreads
+ * them (see is_wide_integer()); @wide_integers says where they end, so a
+ * reader can have json-glib read them as the doubles they are.
+ *
+ * Returns: %TRUE if it is, else %FALSE with @error set (and
+ *   @wide_integers set to %NULL)
  */
 gboolean
-qrs_json_check (const guint8  *text,
-                gsize          length,
-                GError       **error)
+qrs_json_check_full (const guint8  *text,
+                     gsize          length,
+                     GArray       **wide_integers,
+                     GError       **error)
 {
-  Scanner s = { text, text, text + length, 0, FALSE };
+  g_autoptr(GArray) wide = NULL;
+  Scanner s = { text, text, text + length, 0, FALSE, NULL };
 
   g_return_val_if_fail (text != NULL || length == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (wide_integers != NULL)
+    {
+      *wide_integers = NULL;
+      wide = g_array_new (FALSE, FALSE, sizeof (gsize));
+      s.wide_integers = wide;
+    }
 
   /* Also refuses NUL bytes, which would cut the text short. */
   if (length > 0 && !g_utf8_validate_len ((const char *) text, length, NULL))
@@ -371,5 +426,26 @@ qrs_json_check (const guint8  *text,
       return FALSE;
     }
 
+  if (wide_integers != NULL)
+    *wide_integers = g_steal_pointer (&wide);
+
   return TRUE;
+}
+
+/**
+ * qrs_json_check:
+ * @text: (array length=length) (nullable): an answer body, not NUL-terminated
+ * @length: its length in bytes
+ * @error: return location for a %QRS_PROVIDER_ERROR_PROTOCOL
+ *
+ * qrs_json_check_full() for a caller that only wants a yes or a no.
+ *
+ * Returns: %TRUE if @text is strict JSON, else %FALSE with @error set
+ */
+gboolean
+qrs_json_check (const guint8  *text,
+                gsize          length,
+                GError       **error)
+{
+  return qrs_json_check_full (text, length, NULL, error);
 }

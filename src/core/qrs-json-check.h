@@ -16,8 +16,12 @@ G_BEGIN_DECLS
  */
 #define QRS_JSON_CHECK_MAX_DEPTH 32
 
-gboolean qrs_json_check (const guint8  *text,
-                         gsize          length,
-                         GError       **error);
+gboolean qrs_json_check      (const guint8  *text,
+                              gsize          length,
+                              GError       **error);
+gboolean qrs_json_check_full (const guint8  *text,
+                              gsize          length,
+                              GArray       **wide_integers,
+                              GError       **error);
 
 G_END_DECLS

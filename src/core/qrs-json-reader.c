@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -200,6 +201,42 @@ qrs_json_document_clear (QrsJsonDocument *document)
   document->root = NULL;
 }
 
+/* A copy of @body with ".0" after each integer that ends at one of
+ * @wide_integers, so that json-glib reads it as a double instead of
+ * misreading it as a gint64. Like @body, it may hold secrets.
+ */
+static QrsSecret *
+widen_integers (const guint8 *body,
+                gsize         length,
+                GArray       *wide_integers,
+                gsize        *new_length)
+{
+  gsize size = length + 2 * wide_integers->len;
+  char *copy = g_malloc (size + 1);
+  gsize from = 0;
+  gsize to = 0;
+
+  for (guint i = 0; i < wide_integers->len; i++)
+    {
+      gsize end = g_array_index (wide_integers, gsize, i);
+
+      g_assert (end >= from && end <= length);
+      memcpy (copy + to, body + from, end - from);
+      to += end - from;
+      memcpy (copy + to, ".0", 2);
+      to += 2;
+      from = end;
+    }
+  memcpy (copy + to, body + from, length - from);
+  to += length - from;
+  g_assert (to == size);
+  copy[size] = '\0';
+
+  *new_length = size;
+
+  return copy;
+}
+
 /**
  * qrs_json_document_load:
  * @document: a cleared document (%QRS_JSON_DOCUMENT_INIT)
@@ -207,8 +244,9 @@ qrs_json_document_clear (QrsJsonDocument *document)
  * @length: its length in bytes; the caller has already bounded it
  * @error: return location for a %QRS_PROVIDER_ERROR_PROTOCOL
  *
- * Parses @body, which must be strict JSON (qrs_json_check()) holding an
- * object, into @document.
+ * Parses @body, which must be strict JSON (qrs_json_check_full()) holding
+ * an object, into @document. Integers too wide for a gint64 are read as
+ * doubles.
  *
  * Returns: %TRUE on success; on failure @document is left for clearing
  */
@@ -219,17 +257,26 @@ qrs_json_document_load (QrsJsonDocument  *document,
                         GError          **error)
 {
   g_autoptr(GError) json_error = NULL;
+  g_autoptr(GArray) wide_integers = NULL;
+  g_autoptr(QrsSecret) widened = NULL;
+  const char *text = (const char *) body;
   JsonNode *root;
 
   g_return_val_if_fail (document != NULL && document->parser == NULL, FALSE);
   g_return_val_if_fail (body != NULL || length == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!qrs_json_check (body, length, error))
+  if (!qrs_json_check_full (body, length, &wide_integers, error))
     return FALSE;
 
+  if (wide_integers->len > 0)
+    {
+      widened = widen_integers (body, length, wide_integers, &length);
+      text = widened;
+    }
+
   document->parser = json_parser_new ();
-  if (!json_parser_load_from_data (document->parser, (const char *) body, (gssize) length, &json_error))
+  if (!json_parser_load_from_data (document->parser, text, (gssize) length, &json_error))
     {
       qrs_json_set_error (error, _("The server's answer is not valid JSON: %s"), json_error->message);
       return FALSE;
@@ -359,8 +406,12 @@ qrs_json_read_integer (JsonObject  *object,
     return member_error (error, parent, name, MEMBER_MISSING);
 
   /* json-glib turns 1.0 and 1e3 into doubles; those are not whole numbers
-   * here, and json_node_get_int() would silently truncate them.
+   * here, and json_node_get_int() would silently truncate them. Integers
+   * past gint64 are doubles too (qrs_json_document_load()).
    */
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE &&
+      fabs (json_node_get_double (node)) >= 0x1p63)
+    return member_error (error, parent, name, MEMBER_OUT_OF_RANGE);
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     return member_error (error, parent, name, MEMBER_NOT_INTEGER);
 

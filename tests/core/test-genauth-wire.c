@@ -348,7 +348,7 @@ static void
 test_status_lenient (void)
 {
   g_autoptr(QrsStatusReport) report =
-    parse_status_ok ("\xef\xbb\xbf {\"statusCode\":200,\"apiCode\":null,\"future\":[1,{\"x\":null}],"
+    parse_status_ok ("\xef\xbb\xbf {\"statusCode\":200,\"apiCode\":null,\"future\":[1,{\"x\":null},-99999999999999999999999],"
                      "\"data\":{\"status\":\"PENDING\",\"ticket\":42,\"tokenSet\":\"not yet\","
                      "\"briefUserInfo\":{\"displayName\":null,\"photo\":\"\",\"gender\":\"U\"},\"extra\":true}} \r\n");
 
@@ -659,6 +659,10 @@ static const BadCase bad_cases[] = {
   { "status-code-double", PARSE_STATUS, 200, "{\"statusCode\":200.0,\"data\":{\"status\":\"PENDING\"}}", -1, QRS_PROVIDER_ERROR_PROTOCOL, NOT_INTEGER ("statusCode") },
   { "status-code-object", PARSE_CODE, 200, "{\"statusCode\":{\"value\":200}," OK_CODE_DATA "}", -1, QRS_PROVIDER_ERROR_PROTOCOL, NOT_INTEGER ("statusCode") },
   { "status-code-bool", PARSE_CODE, 200, "{\"statusCode\":true," OK_CODE_DATA "}", -1, QRS_PROVIDER_ERROR_PROTOCOL, NOT_INTEGER ("statusCode") },
+  /* json-glib alone reads these as 200 and -200. */
+  { "status-code-wraps-to-200", PARSE_STATUS, 200, "{\"statusCode\":-18446744073709551416,\"data\":{\"status\":\"PENDING\"}}", -1, QRS_PROVIDER_ERROR_PROTOCOL, OUT_OF_RANGE ("statusCode") },
+  { "status-code-wide", PARSE_STATUS, 200, "{\"statusCode\":18446744073709551416,\"data\":{\"status\":\"PENDING\"}}", -1, QRS_PROVIDER_ERROR_PROTOCOL, OUT_OF_RANGE ("statusCode") },
+  { "status-code-exponent", PARSE_STATUS, 200, "{\"statusCode\":2e2,\"data\":{\"status\":\"PENDING\"}}", -1, QRS_PROVIDER_ERROR_PROTOCOL, NOT_INTEGER ("statusCode") },
   { "v2-envelope", PARSE_CODE, 200, "{\"code\":200,\"data\":{\"random\":\"abc\",\"expiresIn\":120,\"url\":\"https://e.com/q.png\"}}", -1, QRS_PROVIDER_ERROR_PROTOCOL, MISSING ("statusCode") },
   { "http-204-empty", PARSE_STATUS, 204, "", -1, QRS_PROVIDER_ERROR_PROTOCOL, EMPTY_BODY },
   { "http-302", PARSE_STATUS, 302, "", -1, QRS_PROVIDER_ERROR_HTTP, "The sign-in server answered with an error (HTTP 302 Found)" },
