@@ -30,11 +30,13 @@
 
 #define MAX_ID_LENGTH       256
 #define MAX_STATUS_LENGTH   64
-#define MAX_NAME_LENGTH     1024
 #define MAX_URL_LENGTH      8192
 #define MAX_TOKEN_LENGTH    (64 * 1024)
 #define MAX_TYPE_LENGTH     64
 #define MAX_SCOPE_LENGTH    4096
+
+/* A longer display name is shortened to this many characters and "…". */
+#define MAX_NAME_CHARS       256
 
 /* How much of the server's own text makes it into an error. */
 #define MAX_SHOWN_MESSAGE    300
@@ -260,6 +262,12 @@ parse_code (const QrsGenauthReply  *reply,
   return qrs_code_new (id, qr_content, image_url, created_at, lifetime);
 }
 
+/* The tokens are what the sign-in is for, so a malformed one fails the
+ * answer. What only describes them is read leniently: the ticket behind
+ * this answer cannot be exchanged again, and tokens that work are not
+ * thrown away over an expiry written as a string or a scope of the wrong
+ * type.
+ */
 static QrsTokenSet *
 parse_token_object (JsonObject  *object,
                     const char  *parent,
@@ -273,20 +281,13 @@ parse_token_object (JsonObject  *object,
   const char *expires_name;
   gint64 expires_in;
 
-  /* The V3 DTOs say expire_in, OIDC says expires_in; the documented name
-   * wins when both are there.
-   */
-  if (qrs_json_lookup (object, "expire_in") != NULL || qrs_json_lookup (object, "expires_in") == NULL)
-    expires_name = "expire_in";
-  else
-    expires_name = "expires_in";
+  if (!qrs_json_read_string (object, parent, "access_token", FALSE, MAX_TOKEN_LENGTH, &access_token, error))
+    return NULL;
 
-  if (!qrs_json_read_string (object, parent, "token_type", TRUE, MAX_TYPE_LENGTH, &token_type, error) ||
-      !qrs_json_read_integer (object, parent, expires_name, 0, G_MAXINT32, &expires_in, error) ||
-      !qrs_json_read_string (object, parent, "access_token", FALSE, MAX_TOKEN_LENGTH, &access_token, error) ||
-      !qrs_json_read_string (object, parent, "id_token", FALSE, MAX_TOKEN_LENGTH, &id_token, error) ||
-      !qrs_json_read_string (object, parent, "refresh_token", FALSE, MAX_TOKEN_LENGTH, &refresh_token, error) ||
-      !qrs_json_read_string (object, parent, "scope", FALSE, MAX_SCOPE_LENGTH, &scope, error))
+  /* Without an access token, the ID token is the credential. */
+  if (access_token != NULL)
+    id_token = qrs_json_try_string (object, parent, "id_token", MAX_TOKEN_LENGTH);
+  else if (!qrs_json_read_string (object, parent, "id_token", FALSE, MAX_TOKEN_LENGTH, &id_token, error))
     return NULL;
 
   if (access_token == NULL && id_token == NULL)
@@ -295,6 +296,21 @@ parse_token_object (JsonObject  *object,
                           parent);
       return NULL;
     }
+
+  refresh_token = qrs_json_try_string (object, parent, "refresh_token", MAX_TOKEN_LENGTH);
+  token_type = qrs_json_try_string (object, parent, "token_type", MAX_TYPE_LENGTH);
+  scope = qrs_json_try_string (object, parent, "scope", MAX_SCOPE_LENGTH);
+
+  /* The V3 DTOs say expire_in, OIDC says expires_in; the documented name
+   * wins when both are there, even if its value is no use.
+   */
+  if (qrs_json_lookup (object, "expire_in") != NULL || qrs_json_lookup (object, "expires_in") == NULL)
+    expires_name = "expire_in";
+  else
+    expires_name = "expires_in";
+
+  if (!qrs_json_try_seconds (object, parent, expires_name, QRS_TOKEN_SET_EXPIRES_IN_MAX, &expires_in))
+    expires_in = QRS_TOKEN_SET_EXPIRES_IN_UNKNOWN;
 
   return qrs_token_set_new (access_token, id_token, refresh_token, token_type, expires_in, scope);
 }
@@ -337,12 +353,12 @@ parse_status (const QrsGenauthReply  *reply,
   g_autofree char *user_path = NULL;
   g_autofree char *token_path = NULL;
   g_autofree char *photo_url = NULL;
+  g_autofree char *display_name = NULL;
   JsonObject *source;
   JsonObject *user = NULL;
   JsonObject *tokens = NULL;
   const char *parent;
   const char *status_text;
-  const char *display_name = NULL;
   const char *photo = NULL;
   const char *ticket = NULL;
   QrsStatus status;
@@ -375,20 +391,24 @@ parse_status (const QrsGenauthReply  *reply,
       return NULL;
     }
 
-  user_path = parent != NULL ? g_strdup_printf ("%s.briefUserInfo", parent) : g_strdup ("briefUserInfo");
-  if (!qrs_json_read_object (source, parent, "briefUserInfo", FALSE, &user, error))
-    return NULL;
-  if (user != NULL &&
-      (!qrs_json_read_string (user, user_path, "displayName", FALSE, MAX_NAME_LENGTH, &display_name, error) ||
-       !qrs_json_read_string (user, user_path, "photo", FALSE, MAX_URL_LENGTH, &photo, error)))
-    return NULL;
+  /* Who scanned is only shown, never needed: whatever is wrong with it
+   * (the documentation's own example has a description where the object
+   * should be), the person is unknown and the sign-in goes on.
+   */
+  user = qrs_json_try_object (source, parent, "briefUserInfo");
+  if (user != NULL)
+    {
+      user_path = qrs_json_path (parent, "briefUserInfo");
+      display_name = qrs_json_try_text (user, user_path, "displayName", MAX_NAME_CHARS);
+      photo = qrs_json_try_string (user, user_path, "photo", MAX_URL_LENGTH);
+    }
 
   /* The ticket and the tokens matter only once the person has agreed; the
    * documentation's own example pairs PENDING with a token set.
    */
   if (status == QRS_STATUS_AUTHORIZED)
     {
-      token_path = parent != NULL ? g_strdup_printf ("%s.tokenSet", parent) : g_strdup ("tokenSet");
+      token_path = qrs_json_path (parent, "tokenSet");
 
       /* A ticket, unless the tokens came right away. */
       if (!qrs_json_read_object (source, parent, "tokenSet", FALSE, &tokens, error) ||

@@ -23,6 +23,12 @@
  * criticals on a missing or mistyped member), every string has a length
  * limit, and failures are QRS_PROVIDER_ERROR_PROTOCOL errors that name the
  * member, never its value.
+ *
+ * Not every flaw should cost the person their sign-in, though: a parser
+ * reads what it cannot do without strictly (qrs_json_read_*()) and what is
+ * only descriptive leniently (qrs_json_try_*()), so that a display name of
+ * the wrong type, or an expiry written as a string, does not throw away an
+ * answer that is otherwise good.
  */
 
 typedef enum {
@@ -58,10 +64,20 @@ qrs_json_set_error (GError     **error,
   g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_PROTOCOL, message);
 }
 
-static char *
-member_path (const char *parent,
-             const char *name)
+/**
+ * qrs_json_path:
+ * @parent: (nullable): the path of an object, or %NULL for the root
+ * @name: a member of it
+ *
+ * Returns: (transfer full): the path of the member, "@parent.@name", or
+ *   "@name" at the root
+ */
+char *
+qrs_json_path (const char *parent,
+               const char *name)
 {
+  g_return_val_if_fail (name != NULL, NULL);
+
   return parent != NULL ? g_strdup_printf ("%s.%s", parent, name) : g_strdup (name);
 }
 
@@ -72,7 +88,7 @@ member_error (GError        **error,
               const char     *name,
               MemberProblem   problem)
 {
-  g_autofree char *path = member_path (parent, name);
+  g_autofree char *path = qrs_json_path (parent, name);
 
   switch (problem)
     {
@@ -113,6 +129,32 @@ member_error (GError        **error,
     }
 
   return FALSE;
+}
+
+/* Says on the log what a lenient reader did with a flawed member. Only the
+ * member's path and @format's own words: the value may be a secret.
+ */
+static void
+note_member (const char *parent,
+             const char *name,
+             const char *format,
+             ...) G_GNUC_PRINTF (3, 4);
+
+static void
+note_member (const char *parent,
+             const char *name,
+             const char *format,
+             ...)
+{
+  g_autofree char *path = qrs_json_path (parent, name);
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_message ("The server's answer has a flawed member “%s”: %s", path, what);
 }
 
 /* ---- Documents -------------------------------------------------------- */
@@ -460,7 +502,278 @@ qrs_json_read_object (JsonObject  *object,
   return TRUE;
 }
 
+/* ---- Lenient readers ------------------------------------------------- */
+
+/* The member's string, borrowed, or NULL if it is absent, null or not a
+ * string (noted).
+ */
+static const char *
+try_any_string (JsonObject *object,
+                const char *parent,
+                const char *name)
+{
+  JsonNode *node = qrs_json_lookup (object, name);
+  const char *text;
+
+  if (node == NULL)
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      note_member (parent, name, "not a string, left out");
+      return NULL;
+    }
+
+  text = json_node_get_string (node);
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      note_member (parent, name, "not valid text, left out");
+      return NULL;
+    }
+
+  return *text != '\0' ? text : NULL;
+}
+
+/**
+ * qrs_json_try_string:
+ * @object: an object of the answer
+ * @parent: (nullable): the path of @object, for the log
+ * @name: the member
+ * @max_length: the longest usable value, in bytes
+ *
+ * For a string that is no use cut short, such as an address.
+ *
+ * Returns: (transfer none) (nullable): the value, borrowed from the
+ *   document, or %NULL if it is absent, empty, not a string or longer than
+ *   @max_length
+ */
+const char *
+qrs_json_try_string (JsonObject *object,
+                     const char *parent,
+                     const char *name,
+                     gsize       max_length)
+{
+  const char *text = try_any_string (object, parent, name);
+
+  if (text != NULL && strlen (text) > max_length)
+    {
+      note_member (parent, name, "longer than %" G_GSIZE_FORMAT " bytes, left out", max_length);
+      return NULL;
+    }
+
+  return text;
+}
+
+/**
+ * qrs_json_try_text:
+ * @object: an object of the answer
+ * @parent: (nullable): the path of @object, for the log
+ * @name: the member
+ * @max_chars: how many characters to keep
+ *
+ * For text to show, such as a name: one that is too long is shortened
+ * (qrs_json_shorten_text()), not dropped.
+ *
+ * Returns: (transfer full) (nullable): the text, or %NULL if it is absent,
+ *   empty or not a string
+ */
+char *
+qrs_json_try_text (JsonObject *object,
+                   const char *parent,
+                   const char *name,
+                   glong       max_chars)
+{
+  const char *text = try_any_string (object, parent, name);
+  char *shortened;
+
+  if (text == NULL)
+    return NULL;
+
+  shortened = qrs_json_shorten_text (text, max_chars);
+  if (strcmp (shortened, text) != 0)
+    note_member (parent, name, "longer than %ld characters, shortened", max_chars);
+
+  return shortened;
+}
+
+/**
+ * qrs_json_try_object:
+ * @object: an object of the answer
+ * @parent: (nullable): the path of @object, for the log
+ * @name: the member
+ *
+ * Returns: (transfer none) (nullable): the object, or %NULL if the member
+ *   is absent, null or not an object
+ */
+JsonObject *
+qrs_json_try_object (JsonObject *object,
+                     const char *parent,
+                     const char *name)
+{
+  JsonNode *node = qrs_json_lookup (object, name);
+
+  if (node == NULL)
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      note_member (parent, name, "not an object, left out");
+      return NULL;
+    }
+
+  return json_node_get_object (node);
+}
+
+/* @seconds, or @max if it is more. */
+static gint64
+bound_seconds (const char *parent,
+               const char *name,
+               guint64     seconds,
+               gint64      max)
+{
+  if (seconds <= (guint64) max)
+    return (gint64) seconds;
+
+  note_member (parent, name, "more than %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " used", max, max);
+
+  return max;
+}
+
+/**
+ * qrs_json_try_seconds:
+ * @object: an object of the answer
+ * @parent: (nullable): the path of @object, for the log
+ * @name: the member
+ * @max: the largest value to give, at least 0
+ * @value: (out): the number of seconds, from 0 to @max
+ *
+ * For a duration such as expires_in. What a server means is read where it
+ * is plain: a whole number; a fraction, rounded down (never promising more
+ * time than was given); a string of decimal digits; a value past @max,
+ * clamped to @max. A negative number or anything else is left out.
+ *
+ * Returns: %TRUE with @value set, or %FALSE if there is no usable value
+ */
+gboolean
+qrs_json_try_seconds (JsonObject *object,
+                      const char *parent,
+                      const char *name,
+                      gint64      max,
+                      gint64     *value)
+{
+  JsonNode *node;
+  GType type;
+
+  g_return_val_if_fail (max >= 0, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  node = qrs_json_lookup (object, name);
+  if (node == NULL)
+    return FALSE;
+
+  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  if (type == G_TYPE_INT64)
+    {
+      gint64 number = json_node_get_int (node);
+
+      if (number < 0)
+        {
+          note_member (parent, name, "negative, left out");
+          return FALSE;
+        }
+
+      *value = bound_seconds (parent, name, (guint64) number, max);
+      return TRUE;
+    }
+
+  /* JSON has no NaN, but a double from elsewhere might. */
+  if (type == G_TYPE_DOUBLE && !isnan (json_node_get_double (node)))
+    {
+      double number = json_node_get_double (node);
+
+      if (number < 0)
+        {
+          note_member (parent, name, "negative, left out");
+          return FALSE;
+        }
+
+      /* Also catches 1e400, which json-glib reads as infinity; and keeps
+       * the cast below within gint64 whatever @max is.
+       */
+      if (number > (double) max || number >= 0x1p63)
+        {
+          *value = bound_seconds (parent, name, G_MAXUINT64, max);
+          return TRUE;
+        }
+
+      if (number != floor (number))
+        note_member (parent, name, "not a whole number, rounded down");
+
+      *value = (gint64) number;
+      return TRUE;
+    }
+
+  if (type == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (node);
+      guint64 number = G_MAXUINT64;
+
+      if (*text == '\0' || strspn (text, "0123456789") != strlen (text))
+        {
+          note_member (parent, name, "not a number, left out");
+          return FALSE;
+        }
+
+      /* Digits past G_MAXUINT64 are still a number: a long time. */
+      g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &number, NULL);
+      note_member (parent, name, "a number in a string, read as a number");
+      *value = bound_seconds (parent, name, number, max);
+      return TRUE;
+    }
+
+  note_member (parent, name, "not a number, left out");
+
+  return FALSE;
+}
+
 /* ---- Server text ------------------------------------------------------ */
+
+static gboolean
+is_line_breaking_or_invisible (gunichar c)
+{
+  return g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029 ||
+         (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* The first @max_chars characters of @text, then "…" if it was longer;
+ * with @one_line, control, line-separating and direction-override
+ * characters each become a space.
+ */
+static char *
+cut_text (const char *text,
+          glong       max_chars,
+          gboolean    one_line)
+{
+  GString *string = g_string_new (NULL);
+  const char *p;
+  glong n = 0;
+
+  for (p = text; *p != '\0' && n < max_chars; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (one_line && is_line_breaking_or_invisible (c))
+        g_string_append_c (string, ' ');
+      else
+        g_string_append_unichar (string, c);
+    }
+
+  if (*p != '\0')
+    g_string_append (string, "…");
+
+  return g_string_free (string, FALSE);
+}
 
 /**
  * qrs_json_sanitize_text:
@@ -477,28 +790,31 @@ char *
 qrs_json_sanitize_text (const char *text,
                         glong       max_chars)
 {
-  GString *string;
-  const char *p;
-  glong n = 0;
-
   g_return_val_if_fail (text != NULL && g_utf8_validate (text, -1, NULL), NULL);
+  g_return_val_if_fail (max_chars >= 0, NULL);
 
-  string = g_string_new (NULL);
-  for (p = text; *p != '\0' && n < max_chars; p = g_utf8_next_char (p), n++)
-    {
-      gunichar c = g_utf8_get_char (p);
+  return cut_text (text, max_chars, TRUE);
+}
 
-      if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029 ||
-          (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
-        g_string_append_c (string, ' ');
-      else
-        g_string_append_unichar (string, c);
-    }
+/**
+ * qrs_json_shorten_text:
+ * @text: valid UTF-8 from the server
+ * @max_chars: how many characters to keep
+ *
+ * Bounds text that is kept as it was sent, such as a name (whoever shows
+ * it escapes it for its medium): at most @max_chars characters, cut on a
+ * character boundary, then "…" if it was longer.
+ *
+ * Returns: (transfer full): the text, whole or shortened
+ */
+char *
+qrs_json_shorten_text (const char *text,
+                       glong       max_chars)
+{
+  g_return_val_if_fail (text != NULL && g_utf8_validate (text, -1, NULL), NULL);
+  g_return_val_if_fail (max_chars >= 0, NULL);
 
-  if (*p != '\0')
-    g_string_append (string, "…");
-
-  return g_string_free (string, FALSE);
+  return cut_text (text, max_chars, FALSE);
 }
 
 /**

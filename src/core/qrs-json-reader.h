@@ -38,6 +38,8 @@ void        qrs_json_set_error      (GError          **error,
 /* Members are named in errors and on the log by their path in the answer,
  * "@parent.@name", or "@name" when @parent is NULL; never by their value.
  */
+char       *qrs_json_path           (const char       *parent,
+                                     const char       *name);
 JsonNode   *qrs_json_lookup         (JsonObject       *object,
                                      const char       *name);
 
@@ -65,8 +67,32 @@ gboolean    qrs_json_read_object    (JsonObject       *object,
                                      JsonObject      **value,
                                      GError          **error);
 
+/* Lenient readers, for what the answer is still usable without: absent,
+ * null or empty reads as absent, and a value of the wrong type or past its
+ * limit is left out (or bounded) with a message on the log naming the
+ * member, never failing the answer.
+ */
+const char *qrs_json_try_string     (JsonObject       *object,
+                                     const char       *parent,
+                                     const char       *name,
+                                     gsize             max_length);
+char       *qrs_json_try_text       (JsonObject       *object,
+                                     const char       *parent,
+                                     const char       *name,
+                                     glong             max_chars);
+JsonObject *qrs_json_try_object     (JsonObject       *object,
+                                     const char       *parent,
+                                     const char       *name);
+gboolean    qrs_json_try_seconds    (JsonObject       *object,
+                                     const char       *parent,
+                                     const char       *name,
+                                     gint64            max,
+                                     gint64           *value);
+
 /* Server text for messages and the screen. */
 char       *qrs_json_sanitize_text  (const char       *text,
+                                     glong             max_chars);
+char       *qrs_json_shorten_text   (const char       *text,
                                      glong             max_chars);
 char       *qrs_json_web_address    (const char       *text,
                                      const char       *what);
