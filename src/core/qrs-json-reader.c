@@ -827,8 +827,8 @@ qrs_json_shorten_text (const char *text,
  * a photo).
  *
  * Returns: (transfer full) (nullable): @text as an absolute http(s) address
- *   in GUri's normal form (escaped, host lower-cased), so what the caller
- *   fetches is exactly what was checked; or %NULL if it is not one
+ *   in GUri's normal form (escaped), so what the caller fetches is exactly
+ *   what was checked; or %NULL if it is not one
  */
 char *
 qrs_json_web_address (const char *text,
