@@ -81,6 +81,21 @@ qrs_json_path (const char *parent,
   return parent != NULL ? g_strdup_printf ("%s.%s", parent, name) : g_strdup (name);
 }
 
+/* How much of a member's path goes into a message. */
+#define MAX_SHOWN_PATH 200
+
+/* A member's path for a message or a log line: one line, bounded, even if
+ * a caller names members by what the server sent.
+ */
+static char *
+shown_path (const char *parent,
+            const char *name)
+{
+  g_autofree char *path = qrs_json_path (parent, name);
+
+  return qrs_json_sanitize_text (path, MAX_SHOWN_PATH);
+}
+
 /* Always returns FALSE, so readers can `return member_error (…)`. */
 static gboolean
 member_error (GError        **error,
@@ -88,7 +103,7 @@ member_error (GError        **error,
               const char     *name,
               MemberProblem   problem)
 {
-  g_autofree char *path = qrs_json_path (parent, name);
+  g_autofree char *path = shown_path (parent, name);
 
   switch (problem)
     {
@@ -146,7 +161,7 @@ note_member (const char *parent,
              const char *format,
              ...)
 {
-  g_autofree char *path = qrs_json_path (parent, name);
+  g_autofree char *path = shown_path (parent, name);
   g_autofree char *what = NULL;
   va_list args;
 
