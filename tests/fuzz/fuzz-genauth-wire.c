@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz-log.h"
 #include "qrs-genauth-wire.h"
 #include "qrs-provider.h"
 
@@ -28,22 +29,11 @@ int LLVMFuzzerTestOneInput (const uint8_t  *data,
 
 static GDateTime *fuzz_now;
 
-static void
-check_message (const char     *log_domain,
-               GLogLevelFlags  log_level,
-               const char     *message,
-               gpointer        user_data)
-{
-  g_assert (g_utf8_validate (message, -1, NULL));
-  g_assert (strchr (message, '\n') == NULL);
-}
-
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  g_log_set_handler ("qr-signin-core", G_LOG_LEVEL_MESSAGE, check_message, NULL);
+  fuzz_log_init ();
   fuzz_now = g_date_time_new_utc (2026, 3, 1, 8, 30, 15.042);
 
   return 0;
