@@ -233,14 +233,20 @@ scan_literal (Scanner    *s,
   return TRUE;
 }
 
+/* An object or an array: elements between brackets, separated by commas,
+ * where an object's elements are "name": value.
+ */
 static gboolean
-scan_object (Scanner *s)
+scan_container (Scanner *s)
 {
-  g_assert (*s->p == '{');
+  guint8 close;
 
+  g_assert (*s->p == '{' || *s->p == '[');
+
+  close = *s->p == '{' ? '}' : ']';
   s->p++;
   skip_space (s);
-  if (s->p < s->end && *s->p == '}')
+  if (s->p < s->end && *s->p == close)
     {
       s->p++;
       return TRUE;
@@ -248,51 +254,22 @@ scan_object (Scanner *s)
 
   for (;;)
     {
-      if (s->p >= s->end || *s->p != '"' || !scan_string (s))
-        return FALSE;
-      skip_space (s);
-      if (s->p >= s->end || *s->p != ':')
-        return FALSE;
-      s->p++;
-      skip_space (s);
-      if (!scan_value (s))
-        return FALSE;
-      skip_space (s);
-      if (s->p >= s->end)
-        return FALSE;
-      if (*s->p == '}')
+      if (close == '}')
         {
+          if (s->p >= s->end || *s->p != '"' || !scan_string (s))
+            return FALSE;
+          skip_space (s);
+          if (s->p >= s->end || *s->p != ':')
+            return FALSE;
           s->p++;
-          return TRUE;
+          skip_space (s);
         }
-      if (*s->p != ',')
-        return FALSE;
-      s->p++;
-      skip_space (s);
-    }
-}
-
-static gboolean
-scan_array (Scanner *s)
-{
-  g_assert (*s->p == '[');
-
-  s->p++;
-  skip_space (s);
-  if (s->p < s->end && *s->p == ']')
-    {
-      s->p++;
-      return TRUE;
-    }
-
-  for (;;)
-    {
       if (!scan_value (s))
         return FALSE;
       skip_space (s);
       if (s->p >= s->end)
         return FALSE;
-      if (*s->p == ']')
+      if (*s->p == close)
         {
           s->p++;
           return TRUE;
@@ -321,7 +298,7 @@ scan_value (Scanner *s)
           s->too_deep = TRUE;
           return FALSE;
         }
-      ok = *s->p == '{' ? scan_object (s) : scan_array (s);
+      ok = scan_container (s);
       s->depth--;
       return ok;
 
