@@ -14,6 +14,7 @@
 #include <libsoup/soup.h>
 
 #include "qrs-genauth-wire.h"
+#include "qrs-json-reader.h"
 #include "qrs-provider.h"
 #include "qrs-secret-private.h"
 
@@ -21,751 +22,43 @@
  * QRS_PROVIDER_ERROR out, and request bodies out. Nothing here does I/O or
  * keeps state, so every path can be tested and fuzzed with plain bytes.
  *
- * The answers come from the network, so nothing in them is trusted: the
- * text is checked against RFC 8259 before json-glib sees it (json-glib 1.6
- * has no strict mode and accepts comments, single quotes, trailing values
- * and raw control characters), every member is looked up and type-checked
- * before it is read (json-glib's getters emit criticals on a missing or
- * mistyped member), and every string has a length limit.
+ * The answers come from the network, so nothing in them is trusted: they
+ * are read with qrs-json-reader.h, which checks the text against RFC 8259
+ * before json-glib sees it and type-checks every member before it is read,
+ * and every string has a length limit.
  */
-
-/* Deeper than any answer of the API; a bound keeps the checker's recursion
- * and json-glib's small.
- */
-#define MAX_DEPTH 32
 
 #define MAX_ID_LENGTH       256
 #define MAX_STATUS_LENGTH   64
-#define MAX_NAME_LENGTH     1024
 #define MAX_URL_LENGTH      8192
 #define MAX_TOKEN_LENGTH    (64 * 1024)
 #define MAX_TYPE_LENGTH     64
 #define MAX_SCOPE_LENGTH    4096
+
+/* A longer display name is shortened to this many characters and "…". */
+#define MAX_NAME_CHARS       256
 
 /* How much of the server's own text makes it into an error. */
 #define MAX_SHOWN_MESSAGE    300
 #define MAX_SHOWN_REQUEST_ID 128
 #define MAX_SHOWN_STATUS     40
 
-typedef enum {
-  MEMBER_MISSING,
-  MEMBER_EMPTY,
-  MEMBER_NOT_STRING,
-  MEMBER_NOT_INTEGER,
-  MEMBER_NOT_OBJECT,
-  MEMBER_NOT_TEXT,
-  MEMBER_TOO_LONG,
-  MEMBER_OUT_OF_RANGE,
-} MemberProblem;
-
-static void
-set_protocol_error (GError     **error,
-                    const char  *format,
-                    ...) G_GNUC_PRINTF (2, 3);
-
-static void
-set_protocol_error (GError     **error,
-                    const char  *format,
-                    ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_PROTOCOL, message);
-}
-
-/* Always returns FALSE, so readers can `return member_error (…)`. */
-static gboolean
-member_error (GError        **error,
-              const char     *parent,
-              const char     *name,
-              MemberProblem   problem)
-{
-  g_autofree char *path = NULL;
-
-  path = parent != NULL ? g_strdup_printf ("%s.%s", parent, name) : g_strdup (name);
-
-  switch (problem)
-    {
-    case MEMBER_MISSING:
-      set_protocol_error (error, _("The server's answer could not be understood: the member “%s” is missing"), path);
-      break;
-
-    case MEMBER_EMPTY:
-      set_protocol_error (error, _("The server's answer could not be understood: the member “%s” is empty"), path);
-      break;
-
-    case MEMBER_NOT_STRING:
-      set_protocol_error (error, _("The server's answer could not be understood: the member “%s” is not a string"), path);
-      break;
-
-    case MEMBER_NOT_INTEGER:
-      set_protocol_error (error, _("The server's answer could not be understood: the member “%s” is not a whole number"), path);
-      break;
-
-    case MEMBER_NOT_OBJECT:
-      set_protocol_error (error, _("The server's answer could not be understood: the member “%s” is not an object"), path);
-      break;
-
-    case MEMBER_NOT_TEXT:
-      set_protocol_error (error, _("The server's answer could not be understood: the member “%s” is not valid text"), path);
-      break;
-
-    case MEMBER_TOO_LONG:
-      set_protocol_error (error, _("The server's answer could not be understood: the member “%s” is too long"), path);
-      break;
-
-    case MEMBER_OUT_OF_RANGE:
-      set_protocol_error (error, _("The server's answer could not be understood: the member “%s” is out of range"), path);
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-
-  return FALSE;
-}
-
-/* Server text goes into messages and onto the screen: one line, no control
- * or direction-override characters, and not too long.
- */
-static char *
-sanitize_text (const char *text,
-               glong       max_chars)
-{
-  GString *string = g_string_new (NULL);
-  const char *p;
-  glong n = 0;
-
-  g_assert (g_utf8_validate (text, -1, NULL));
-
-  for (p = text; *p != '\0' && n < max_chars; p = g_utf8_next_char (p), n++)
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029 ||
-          (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
-        g_string_append_c (string, ' ');
-      else
-        g_string_append_unichar (string, c);
-    }
-
-  if (*p != '\0')
-    g_string_append (string, "…");
-
-  return g_string_free (string, FALSE);
-}
-
-/* ---- RFC 8259 checker ------------------------------------------------- */
-
-typedef struct
-{
-  const guint8 *start;
-  const guint8 *p;
-  const guint8 *end;
-  guint depth;
-  gboolean too_deep;
-} Scanner;
-
-static gboolean scan_value (Scanner *s);
-
-static void
-skip_space (Scanner *s)
-{
-  while (s->p < s->end &&
-         (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
-    s->p++;
-}
-
-static gboolean
-scan_hex4 (Scanner *s,
-           guint   *unit)
-{
-  guint value = 0;
-
-  if (s->end - s->p < 4)
-    return FALSE;
-
-  for (guint i = 0; i < 4; i++)
-    {
-      int digit = g_ascii_xdigit_value (s->p[i]);
-
-      if (digit < 0)
-        return FALSE;
-      value = value * 16 + (guint) digit;
-    }
-
-  s->p += 4;
-  *unit = value;
-
-  return TRUE;
-}
-
-/* Besides the grammar, refuses \u0000 (json-glib would cut the string
- * there) and unpaired surrogates (json-glib would make invalid UTF-8). On
- * failure s->p points at the offending byte, or at the start of the bad
- * escape.
- */
-static gboolean
-scan_string (Scanner *s)
-{
-  g_assert (s->p < s->end && *s->p == '"');
-
-  s->p++;
-  while (s->p < s->end)
-    {
-      const guint8 *escape;
-      guint unit;
-      guint low;
-
-      if (*s->p == '"')
-        {
-          s->p++;
-          return TRUE;
-        }
-      if (*s->p < 0x20)
-        return FALSE;
-      if (*s->p != '\\')
-        {
-          s->p++;
-          continue;
-        }
-
-      escape = s->p++;
-      if (s->p >= s->end)
-        return FALSE;
-
-      switch (*s->p++)
-        {
-        case '"':
-        case '\\':
-        case '/':
-        case 'b':
-        case 'f':
-        case 'n':
-        case 'r':
-        case 't':
-          break;
-
-        case 'u':
-          if (!scan_hex4 (s, &unit) || unit == 0 || (unit >= 0xdc00 && unit <= 0xdfff))
-            goto bad_escape;
-          if (unit >= 0xd800 && unit <= 0xdbff)
-            {
-              if (s->end - s->p < 2 || s->p[0] != '\\' || s->p[1] != 'u')
-                goto bad_escape;
-              s->p += 2;
-              if (!scan_hex4 (s, &low) || low < 0xdc00 || low > 0xdfff)
-                goto bad_escape;
-            }
-          break;
-
-        default:
-          goto bad_escape;
-        }
-      continue;
-
-    bad_escape:
-      s->p = escape;
-      return FALSE;
-    }
-
-  return FALSE;
-}
-
-static gboolean
-scan_digits (Scanner *s)
-{
-  const guint8 *first = s->p;
-
-  while (s->p < s->end && g_ascii_isdigit (*s->p))
-    s->p++;
-
-  return s->p > first;
-}
-
-static gboolean
-scan_number (Scanner *s)
-{
-  if (s->p < s->end && *s->p == '-')
-    s->p++;
-
-  if (s->p >= s->end)
-    return FALSE;
-
-  /* No leading zeros: "0" or a digit 1–9 and more digits. */
-  if (*s->p == '0')
-    s->p++;
-  else if (!scan_digits (s))
-    return FALSE;
-
-  if (s->p < s->end && *s->p == '.')
-    {
-      s->p++;
-      if (!scan_digits (s))
-        return FALSE;
-    }
-
-  if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
-    {
-      s->p++;
-      if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-        s->p++;
-      if (!scan_digits (s))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-scan_literal (Scanner    *s,
-              const char *word)
-{
-  gsize length = strlen (word);
-
-  if ((gsize) (s->end - s->p) < length || memcmp (s->p, word, length) != 0)
-    return FALSE;
-
-  s->p += length;
-
-  return TRUE;
-}
-
-static gboolean
-scan_object (Scanner *s)
-{
-  g_assert (*s->p == '{');
-
-  s->p++;
-  skip_space (s);
-  if (s->p < s->end && *s->p == '}')
-    {
-      s->p++;
-      return TRUE;
-    }
-
-  for (;;)
-    {
-      if (s->p >= s->end || *s->p != '"' || !scan_string (s))
-        return FALSE;
-      skip_space (s);
-      if (s->p >= s->end || *s->p != ':')
-        return FALSE;
-      s->p++;
-      skip_space (s);
-      if (!scan_value (s))
-        return FALSE;
-      skip_space (s);
-      if (s->p >= s->end)
-        return FALSE;
-      if (*s->p == '}')
-        {
-          s->p++;
-          return TRUE;
-        }
-      if (*s->p != ',')
-        return FALSE;
-      s->p++;
-      skip_space (s);
-    }
-}
-
-static gboolean
-scan_array (Scanner *s)
-{
-  g_assert (*s->p == '[');
-
-  s->p++;
-  skip_space (s);
-  if (s->p < s->end && *s->p == ']')
-    {
-      s->p++;
-      return TRUE;
-    }
-
-  for (;;)
-    {
-      if (!scan_value (s))
-        return FALSE;
-      skip_space (s);
-      if (s->p >= s->end)
-        return FALSE;
-      if (*s->p == ']')
-        {
-          s->p++;
-          return TRUE;
-        }
-      if (*s->p != ',')
-        return FALSE;
-      s->p++;
-      skip_space (s);
-    }
-}
-
-static gboolean
-scan_value (Scanner *s)
-{
-  gboolean ok;
-
-  if (s->p >= s->end)
-    return FALSE;
-
-  switch (*s->p)
-    {
-    case '{':
-    case '[':
-      if (++s->depth > MAX_DEPTH)
-        {
-          s->too_deep = TRUE;
-          return FALSE;
-        }
-      ok = *s->p == '{' ? scan_object (s) : scan_array (s);
-      s->depth--;
-      return ok;
-
-    case '"':
-      return scan_string (s);
-
-    case 't':
-      return scan_literal (s, "true");
-
-    case 'f':
-      return scan_literal (s, "false");
-
-    case 'n':
-      return scan_literal (s, "null");
-
-    default:
-      if (*s->p == '-' || g_ascii_isdigit (*s->p))
-        return scan_number (s);
-      return FALSE;
-    }
-}
-
-/* Checks that @body is exactly one JSON value, optionally after a BOM and
- * between whitespace. @body is valid UTF-8 without NUL bytes.
- */
-static gboolean
-check_json_text (const guint8  *body,
-                 gsize          length,
-                 GError       **error)
-{
-  Scanner s = { body, body, body + length, 0, FALSE };
-
-  if (length >= 3 && memcmp (body, "\xef\xbb\xbf", 3) == 0)
-    s.p += 3;
-
-  skip_space (&s);
-  if (s.p == s.end)
-    {
-      set_protocol_error (error, _("The server's answer is empty"));
-      return FALSE;
-    }
-
-  if (!scan_value (&s))
-    {
-      if (s.too_deep)
-        set_protocol_error (error, _("The server's answer is nested too deeply"));
-      else
-        set_protocol_error (error, _("The server's answer is not valid JSON (at byte %zu)"),
-                            (gsize) (s.p - s.start));
-      return FALSE;
-    }
-
-  skip_space (&s);
-  if (s.p != s.end)
-    {
-      set_protocol_error (error, _("The server's answer has extra data after the JSON value (at byte %zu)"),
-                          (gsize) (s.p - s.start));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* ---- Documents and typed members -------------------------------------- */
-
-/* The answer's JSON tree. Its strings may hold tokens and tickets, so it is
- * wiped before json-glib frees it.
- */
-typedef struct
-{
-  JsonParser *parser;
-  JsonObject *root;
-} Document;
-
-static void wipe_strings (JsonNode *node);
-
-static void
-wipe_member (JsonObject  *object,
-             const char  *name,
-             JsonNode    *node,
-             gpointer     user_data)
-{
-  wipe_strings (node);
-}
-
-static void
-wipe_element (JsonArray *array,
-              guint      index,
-              JsonNode  *node,
-              gpointer   user_data)
-{
-  wipe_strings (node);
-}
-
-/* json-glib hands out its strings as const, but they are its own heap
- * copies, about to be freed: overwriting them is the only way to keep a
- * token from lingering in freed memory.
- */
-static void
-wipe_strings (JsonNode *node)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      json_object_foreach_member (json_node_get_object (node), wipe_member, NULL);
-      break;
-
-    case JSON_NODE_ARRAY:
-      json_array_foreach_element (json_node_get_array (node), wipe_element, NULL);
-      break;
-
-    case JSON_NODE_VALUE:
-      if (json_node_get_value_type (node) == G_TYPE_STRING)
-        {
-          char *text = (char *) json_node_get_string (node);
-
-          if (text != NULL)
-            qrs_secret_wipe (text, strlen (text));
-        }
-      break;
-
-    case JSON_NODE_NULL:
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-document_clear (Document *document)
-{
-  JsonNode *root;
-
-  if (document->parser == NULL)
-    return;
-
-  root = json_parser_get_root (document->parser);
-  if (root != NULL)
-    wipe_strings (root);
-
-  g_clear_object (&document->parser);
-  document->root = NULL;
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Document, document_clear)
-
-/* Parses @body into @document, which must be an object. */
-static gboolean
-document_load (Document      *document,
-               const guint8  *body,
-               gsize          length,
-               gboolean       truncated,
-               GError       **error)
-{
-  g_autoptr(GError) json_error = NULL;
-  JsonNode *root;
-
-  g_assert (document->parser == NULL);
-
-  if (truncated || length > QRS_GENAUTH_WIRE_MAX_BODY)
-    {
-      set_protocol_error (error, _("The server's answer is too large (more than 1 MiB)"));
-      return FALSE;
-    }
-
-  if (length == 0)
-    {
-      set_protocol_error (error, _("The server's answer is empty"));
-      return FALSE;
-    }
-
-  g_assert (body != NULL);
-
-  /* Also refuses NUL bytes, which would cut the text short. */
-  if (!g_utf8_validate_len ((const char *) body, length, NULL))
-    {
-      set_protocol_error (error, _("The server's answer is not valid UTF-8 text"));
-      return FALSE;
-    }
-
-  if (!check_json_text (body, length, error))
-    return FALSE;
-
-  document->parser = json_parser_new ();
-  if (!json_parser_load_from_data (document->parser, (const char *) body, (gssize) length, &json_error))
-    {
-      set_protocol_error (error, _("The server's answer is not valid JSON: %s"), json_error->message);
-      return FALSE;
-    }
-
-  root = json_parser_get_root (document->parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      set_protocol_error (error, _("The server's answer is not a JSON object"));
-      return FALSE;
-    }
-
-  document->root = json_node_get_object (root);
-
-  return TRUE;
-}
-
-/* The member @name, or NULL if it is absent or null: the API leaves members
- * out and sends them as null interchangeably.
- */
-static JsonNode *
-lookup (JsonObject *object,
-        const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-
-  return node;
-}
-
-/* Reads a string member into @value (borrowed from the tree). An optional
- * member that is absent or empty leaves @value NULL.
- */
-static gboolean
-read_string (JsonObject  *object,
-             const char  *parent,
-             const char  *name,
-             gboolean     required,
-             gsize        max_length,
-             const char **value,
-             GError     **error)
-{
-  JsonNode *node = lookup (object, name);
-  const char *text;
-
-  *value = NULL;
-
-  if (node == NULL)
-    return !required || member_error (error, parent, name, MEMBER_MISSING);
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return member_error (error, parent, name, MEMBER_NOT_STRING);
-
-  text = json_node_get_string (node);
-  g_assert (text != NULL);
-
-  if (!g_utf8_validate (text, -1, NULL))
-    return member_error (error, parent, name, MEMBER_NOT_TEXT);
-
-  if (strlen (text) > max_length)
-    return member_error (error, parent, name, MEMBER_TOO_LONG);
-
-  if (*text == '\0')
-    return !required || member_error (error, parent, name, MEMBER_EMPTY);
-
-  *value = text;
-
-  return TRUE;
-}
-
-static gboolean
-read_integer (JsonObject  *object,
-              const char  *parent,
-              const char  *name,
-              gint64       min,
-              gint64       max,
-              gint64      *value,
-              GError     **error)
-{
-  JsonNode *node = lookup (object, name);
-
-  if (node == NULL)
-    return member_error (error, parent, name, MEMBER_MISSING);
-
-  /* json-glib turns 1.0 and 1e3 into doubles; those are not whole numbers
-   * on this API, and json_node_get_int() would silently truncate them.
-   */
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return member_error (error, parent, name, MEMBER_NOT_INTEGER);
-
-  *value = json_node_get_int (node);
-  if (*value < min || *value > max)
-    return member_error (error, parent, name, MEMBER_OUT_OF_RANGE);
-
-  return TRUE;
-}
-
-static gboolean
-read_object (JsonObject  *object,
-             const char  *parent,
-             const char  *name,
-             gboolean     required,
-             JsonObject **value,
-             GError     **error)
-{
-  JsonNode *node = lookup (object, name);
-
-  *value = NULL;
-
-  if (node == NULL)
-    return !required || member_error (error, parent, name, MEMBER_MISSING);
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return member_error (error, parent, name, MEMBER_NOT_OBJECT);
-
-  *value = json_node_get_object (node);
-
-  return TRUE;
-}
-
-/* @text as an absolute http(s) address in GUri's normal form (escaped,
- * host lower-cased), or NULL if it is not one. An address that is not
- * http(s) is dropped rather than failing the answer: the caller falls back
- * (to the local QR code, to initials instead of a photo).
- */
-static char *
-normalize_web_address (const char *text,
-                       const char *what)
-{
-  g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-  const char *host;
-
-  if (text == NULL)
-    return NULL;
-
-  uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
-  if (uri != NULL)
-    {
-      scheme = g_uri_get_scheme (uri);
-      host = g_uri_get_host (uri);
-
-      if ((g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "http") == 0) &&
-          host != NULL && *host != '\0')
-        return g_uri_to_string (uri);
-    }
-
-  g_debug ("Ignoring the %s: it is not an http(s) address", what);
-
-  return NULL;
-}
-
 /* ---- Envelope --------------------------------------------------------- */
+
+/* Parses the answer's body into @document, which must be an object. */
+static gboolean
+load_document (QrsJsonDocument        *document,
+               const QrsGenauthReply  *reply,
+               GError                **error)
+{
+  if (reply->body_truncated || reply->body_length > QRS_GENAUTH_WIRE_MAX_BODY)
+    {
+      qrs_json_set_error (error, _("The server's answer is too large (more than 1 MiB)"));
+      return FALSE;
+    }
+
+  return qrs_json_document_load (document, reply->body, reply->body_length, error);
+}
 
 /* What a failure envelope says about itself. */
 typedef struct
@@ -790,7 +83,7 @@ read_fault_text (JsonObject *root,
                  const char *name,
                  glong       max_chars)
 {
-  JsonNode *node = lookup (root, name);
+  JsonNode *node = qrs_json_lookup (root, name);
   const char *text;
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
@@ -800,14 +93,14 @@ read_fault_text (JsonObject *root,
   if (!g_utf8_validate (text, -1, NULL) || *text == '\0')
     return NULL;
 
-  return sanitize_text (text, max_chars);
+  return qrs_json_sanitize_text (text, max_chars);
 }
 
 static gint64
 read_fault_integer (JsonObject *root,
                     const char *name)
 {
-  JsonNode *node = lookup (root, name);
+  JsonNode *node = qrs_json_lookup (root, name);
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     return 0;
@@ -839,7 +132,7 @@ set_fault (GError      *error,
 static GError *
 new_http_error (const QrsGenauthReply *reply)
 {
-  g_auto(Document) document = { NULL, NULL };
+  g_auto(QrsJsonDocument) document = QRS_JSON_DOCUMENT_INIT;
   g_auto(Fault) fault = { 0, 0, NULL, NULL };
   GError *error;
 
@@ -854,7 +147,7 @@ new_http_error (const QrsGenauthReply *reply)
   /* Some gateways put a V3 envelope in their error pages; keep what it
    * says, but an HTML page is fine too.
    */
-  if (document_load (&document, reply->body, reply->body_length, reply->body_truncated, NULL))
+  if (load_document (&document, reply, NULL))
     {
       read_fault (document.root, &fault);
       set_fault (error, &fault);
@@ -901,7 +194,7 @@ new_server_error (JsonObject *root)
  */
 static gboolean
 load_envelope (const QrsGenauthReply  *reply,
-               Document               *document,
+               QrsJsonDocument        *document,
                GError                **error)
 {
   gint64 status_code;
@@ -912,10 +205,10 @@ load_envelope (const QrsGenauthReply  *reply,
       return FALSE;
     }
 
-  if (!document_load (document, reply->body, reply->body_length, reply->body_truncated, error))
+  if (!load_document (document, reply, error))
     return FALSE;
 
-  if (!read_integer (document->root, NULL, "statusCode", G_MININT64, G_MAXINT64, &status_code, error))
+  if (!qrs_json_read_integer (document->root, NULL, "statusCode", G_MININT64, G_MAXINT64, &status_code, error))
     return FALSE;
 
   if (status_code != 200)
@@ -950,7 +243,7 @@ parse_code (const QrsGenauthReply  *reply,
             guint                   lifetime,
             GError                **error)
 {
-  g_auto(Document) document = { NULL, NULL };
+  g_auto(QrsJsonDocument) document = QRS_JSON_DOCUMENT_INIT;
   g_autofree char *qr_content = NULL;
   g_autofree char *image_url = NULL;
   JsonObject *data;
@@ -958,17 +251,23 @@ parse_code (const QrsGenauthReply  *reply,
   const char *url;
 
   if (!load_envelope (reply, &document, error) ||
-      !read_object (document.root, NULL, "data", TRUE, &data, error) ||
-      !read_string (data, "data", "qrcodeId", TRUE, MAX_ID_LENGTH, &id, error) ||
-      !read_string (data, "data", "url", TRUE, MAX_URL_LENGTH, &url, error))
+      !qrs_json_read_object (document.root, NULL, "data", TRUE, &data, error) ||
+      !qrs_json_read_string (data, "data", "qrcodeId", TRUE, MAX_ID_LENGTH, &id, error) ||
+      !qrs_json_read_string (data, "data", "url", TRUE, MAX_URL_LENGTH, &url, error))
     return NULL;
 
   qr_content = qrs_genauth_wire_build_qr_content (id, userpool_id, created_at, lifetime);
-  image_url = normalize_web_address (url, "QR code image address");
+  image_url = qrs_json_web_address (url, "QR code image address");
 
   return qrs_code_new (id, qr_content, image_url, created_at, lifetime);
 }
 
+/* The tokens are what the sign-in is for, so a malformed one fails the
+ * answer. What only describes them is read leniently: the ticket behind
+ * this answer cannot be exchanged again, and tokens that work are not
+ * thrown away over an expiry written as a string or a scope of the wrong
+ * type.
+ */
 static QrsTokenSet *
 parse_token_object (JsonObject  *object,
                     const char  *parent,
@@ -982,28 +281,36 @@ parse_token_object (JsonObject  *object,
   const char *expires_name;
   gint64 expires_in;
 
-  /* The V3 DTOs say expire_in, OIDC says expires_in; the documented name
-   * wins when both are there.
-   */
-  if (lookup (object, "expire_in") != NULL || lookup (object, "expires_in") == NULL)
-    expires_name = "expire_in";
-  else
-    expires_name = "expires_in";
+  if (!qrs_json_read_string (object, parent, "access_token", FALSE, MAX_TOKEN_LENGTH, &access_token, error))
+    return NULL;
 
-  if (!read_string (object, parent, "token_type", TRUE, MAX_TYPE_LENGTH, &token_type, error) ||
-      !read_integer (object, parent, expires_name, 0, G_MAXINT32, &expires_in, error) ||
-      !read_string (object, parent, "access_token", FALSE, MAX_TOKEN_LENGTH, &access_token, error) ||
-      !read_string (object, parent, "id_token", FALSE, MAX_TOKEN_LENGTH, &id_token, error) ||
-      !read_string (object, parent, "refresh_token", FALSE, MAX_TOKEN_LENGTH, &refresh_token, error) ||
-      !read_string (object, parent, "scope", FALSE, MAX_SCOPE_LENGTH, &scope, error))
+  /* Without an access token, the ID token is the credential. */
+  if (access_token != NULL)
+    id_token = qrs_json_try_string (object, parent, "id_token", MAX_TOKEN_LENGTH);
+  else if (!qrs_json_read_string (object, parent, "id_token", FALSE, MAX_TOKEN_LENGTH, &id_token, error))
     return NULL;
 
   if (access_token == NULL && id_token == NULL)
     {
-      set_protocol_error (error, _("The server's answer could not be understood: the member “%s” holds neither an access token nor an ID token"),
+      qrs_json_set_error (error, _("The server's answer could not be understood: the member “%s” holds neither an access token nor an ID token"),
                           parent);
       return NULL;
     }
+
+  refresh_token = qrs_json_try_string (object, parent, "refresh_token", MAX_TOKEN_LENGTH);
+  token_type = qrs_json_try_string (object, parent, "token_type", MAX_TYPE_LENGTH);
+  scope = qrs_json_try_string (object, parent, "scope", MAX_SCOPE_LENGTH);
+
+  /* The V3 DTOs say expire_in, OIDC says expires_in; the documented name
+   * wins when both are there, even if its value is no use.
+   */
+  if (qrs_json_lookup (object, "expire_in") != NULL || qrs_json_lookup (object, "expires_in") == NULL)
+    expires_name = "expire_in";
+  else
+    expires_name = "expires_in";
+
+  if (!qrs_json_try_seconds (object, parent, expires_name, QRS_TOKEN_SET_EXPIRES_IN_MAX, &expires_in))
+    expires_in = QRS_TOKEN_SET_EXPIRES_IN_UNKNOWN;
 
   return qrs_token_set_new (access_token, id_token, refresh_token, token_type, expires_in, scope);
 }
@@ -1041,23 +348,23 @@ static QrsStatusReport *
 parse_status (const QrsGenauthReply  *reply,
               GError                **error)
 {
-  g_auto(Document) document = { NULL, NULL };
+  g_auto(QrsJsonDocument) document = QRS_JSON_DOCUMENT_INIT;
   g_autoptr(QrsTokenSet) token_set = NULL;
   g_autofree char *user_path = NULL;
   g_autofree char *token_path = NULL;
   g_autofree char *photo_url = NULL;
+  g_autofree char *display_name = NULL;
   JsonObject *source;
   JsonObject *user = NULL;
   JsonObject *tokens = NULL;
   const char *parent;
   const char *status_text;
-  const char *display_name = NULL;
   const char *photo = NULL;
   const char *ticket = NULL;
   QrsStatus status;
 
   if (!load_envelope (reply, &document, error) ||
-      !read_object (document.root, NULL, "data", FALSE, &source, error))
+      !qrs_json_read_object (document.root, NULL, "data", FALSE, &source, error))
     return NULL;
 
   /* Some deployments answer the older endpoint without `data`, with the
@@ -1073,35 +380,39 @@ parse_status (const QrsGenauthReply  *reply,
       parent = NULL;
     }
 
-  if (!read_string (source, parent, "status", TRUE, MAX_STATUS_LENGTH, &status_text, error))
+  if (!qrs_json_read_string (source, parent, "status", TRUE, MAX_STATUS_LENGTH, &status_text, error))
     return NULL;
 
   if (!status_from_string (status_text, &status))
     {
-      g_autofree char *shown = sanitize_text (status_text, MAX_SHOWN_STATUS);
+      g_autofree char *shown = qrs_json_sanitize_text (status_text, MAX_SHOWN_STATUS);
 
-      set_protocol_error (error, _("The server's answer could not be understood: the status “%s” is unknown"), shown);
+      qrs_json_set_error (error, _("The server's answer could not be understood: the status “%s” is unknown"), shown);
       return NULL;
     }
 
-  user_path = parent != NULL ? g_strdup_printf ("%s.briefUserInfo", parent) : g_strdup ("briefUserInfo");
-  if (!read_object (source, parent, "briefUserInfo", FALSE, &user, error))
-    return NULL;
-  if (user != NULL &&
-      (!read_string (user, user_path, "displayName", FALSE, MAX_NAME_LENGTH, &display_name, error) ||
-       !read_string (user, user_path, "photo", FALSE, MAX_URL_LENGTH, &photo, error)))
-    return NULL;
+  /* Who scanned is only shown, never needed: whatever is wrong with it
+   * (the documentation's own example has a description where the object
+   * should be), the person is unknown and the sign-in goes on.
+   */
+  user = qrs_json_try_object (source, parent, "briefUserInfo");
+  if (user != NULL)
+    {
+      user_path = qrs_json_path (parent, "briefUserInfo");
+      display_name = qrs_json_try_text (user, user_path, "displayName", MAX_NAME_CHARS);
+      photo = qrs_json_try_string (user, user_path, "photo", MAX_URL_LENGTH);
+    }
 
   /* The ticket and the tokens matter only once the person has agreed; the
    * documentation's own example pairs PENDING with a token set.
    */
   if (status == QRS_STATUS_AUTHORIZED)
     {
-      token_path = parent != NULL ? g_strdup_printf ("%s.tokenSet", parent) : g_strdup ("tokenSet");
+      token_path = qrs_json_path (parent, "tokenSet");
 
       /* A ticket, unless the tokens came right away. */
-      if (!read_object (source, parent, "tokenSet", FALSE, &tokens, error) ||
-          !read_string (source, parent, "ticket", tokens == NULL, MAX_TOKEN_LENGTH, &ticket, error))
+      if (!qrs_json_read_object (source, parent, "tokenSet", FALSE, &tokens, error) ||
+          !qrs_json_read_string (source, parent, "ticket", tokens == NULL, MAX_TOKEN_LENGTH, &ticket, error))
         return NULL;
 
       if (tokens != NULL)
@@ -1112,7 +423,7 @@ parse_status (const QrsGenauthReply  *reply,
         }
     }
 
-  photo_url = normalize_web_address (photo, "photo address");
+  photo_url = qrs_json_web_address (photo, "photo address");
 
   return qrs_status_report_new (status, ticket, display_name, photo_url, token_set);
 }
@@ -1121,11 +432,11 @@ static QrsTokenSet *
 parse_token_set (const QrsGenauthReply  *reply,
                  GError                **error)
 {
-  g_auto(Document) document = { NULL, NULL };
+  g_auto(QrsJsonDocument) document = QRS_JSON_DOCUMENT_INIT;
   JsonObject *data;
 
   if (!load_envelope (reply, &document, error) ||
-      !read_object (document.root, NULL, "data", TRUE, &data, error))
+      !qrs_json_read_object (document.root, NULL, "data", TRUE, &data, error))
     return NULL;
 
   return parse_token_object (data, "data", error);
@@ -1402,7 +713,7 @@ qrs_genauth_wire_build_exchange_request (const char *ticket,
   generator = json_generator_new ();
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &length);
-  wipe_strings (root);
+  qrs_json_wipe_strings (root);
 
   return g_bytes_new_with_free_func (text, length, (GDestroyNotify) qrs_secret_free, text);
 }

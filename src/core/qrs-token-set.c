@@ -96,7 +96,8 @@ qrs_token_set_class_init (QrsTokenSetClass *klass)
 
   properties[PROP_EXPIRES_IN] =
     g_param_spec_int64 ("expires-in", NULL, NULL,
-                        0, G_MAXINT64, 0,
+                        QRS_TOKEN_SET_EXPIRES_IN_UNKNOWN, QRS_TOKEN_SET_EXPIRES_IN_MAX,
+                        QRS_TOKEN_SET_EXPIRES_IN_UNKNOWN,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   properties[PROP_SCOPE] =
@@ -117,8 +118,11 @@ qrs_token_set_init (QrsTokenSet *self)
  * @access_token: (nullable): the access token
  * @id_token: (nullable): the OpenID Connect ID token
  * @refresh_token: (nullable): the refresh token
- * @token_type: the token type, such as "bearer"
- * @expires_in: seconds the access token lives, counted from when it was issued
+ * @token_type: (nullable): the token type, such as "bearer", or %NULL if
+ *   the server did not say
+ * @expires_in: seconds the access token lives, counted from when it was
+ *   issued, at most %QRS_TOKEN_SET_EXPIRES_IN_MAX; or
+ *   %QRS_TOKEN_SET_EXPIRES_IN_UNKNOWN
  * @scope: (nullable): the granted scopes, space-separated
  *
  * At least one of @access_token and @id_token is needed.
@@ -136,8 +140,8 @@ qrs_token_set_new (const char *access_token,
   QrsTokenSet *self;
 
   g_return_val_if_fail (access_token != NULL || id_token != NULL, NULL);
-  g_return_val_if_fail (token_type != NULL, NULL);
-  g_return_val_if_fail (expires_in >= 0, NULL);
+  g_return_val_if_fail (expires_in >= QRS_TOKEN_SET_EXPIRES_IN_UNKNOWN, NULL);
+  g_return_val_if_fail (expires_in <= QRS_TOKEN_SET_EXPIRES_IN_MAX, NULL);
 
   self = g_object_new (QRS_TYPE_TOKEN_SET, NULL);
   self->access_token = g_strdup (access_token);
@@ -182,10 +186,16 @@ qrs_token_set_get_token_type (QrsTokenSet *self)
   return self->token_type;
 }
 
+/**
+ * qrs_token_set_get_expires_in:
+ *
+ * Returns: seconds the access token lives, counted from when it was
+ *   issued, or %QRS_TOKEN_SET_EXPIRES_IN_UNKNOWN
+ */
 gint64
 qrs_token_set_get_expires_in (QrsTokenSet *self)
 {
-  g_return_val_if_fail (QRS_IS_TOKEN_SET (self), 0);
+  g_return_val_if_fail (QRS_IS_TOKEN_SET (self), QRS_TOKEN_SET_EXPIRES_IN_UNKNOWN);
 
   return self->expires_in;
 }
@@ -237,7 +247,7 @@ append_redacted (GString    *string,
  *
  * Returns: (transfer full): e.g. `token_type="bearer" expires_in=7200
  *   scope="openid profile" access_token=eyJh…(1234 chars) id_token=(none)
- *   refresh_token=…(12 chars)`
+ *   refresh_token=…(12 chars)`; what the server did not say is `(none)`
  */
 char *
 qrs_token_set_to_debug_string (QrsTokenSet *self)
@@ -252,8 +262,12 @@ qrs_token_set_to_debug_string (QrsTokenSet *self)
   scope = qrs_loggable_text (self->scope);
 
   string = g_string_new (NULL);
-  g_string_append_printf (string, "token_type=%s expires_in=%" G_GINT64_FORMAT " scope=%s",
-                          token_type, self->expires_in, scope);
+  g_string_append_printf (string, "token_type=%s expires_in=", token_type);
+  if (self->expires_in == QRS_TOKEN_SET_EXPIRES_IN_UNKNOWN)
+    g_string_append (string, "(none)");
+  else
+    g_string_append_printf (string, "%" G_GINT64_FORMAT, self->expires_in);
+  g_string_append_printf (string, " scope=%s", scope);
   append_redacted (string, "access_token", self->access_token);
   append_redacted (string, "id_token", self->id_token);
   append_redacted (string, "refresh_token", self->refresh_token);

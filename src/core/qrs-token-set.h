@@ -13,6 +13,18 @@
 
 G_BEGIN_DECLS
 
+/* The expires_in of a set whose server did not say how long it lives, or
+ * said it in a way that could not be used.
+ */
+#define QRS_TOKEN_SET_EXPIRES_IN_UNKNOWN (-1)
+
+/* The longest lifetime a set says it has, in seconds (about 68 years).
+ * Parsers clamp longer ones to it: a consumer that keeps expires_in in a
+ * 32-bit integer cannot overflow, and no token is taken to live longer
+ * than its server said.
+ */
+#define QRS_TOKEN_SET_EXPIRES_IN_MAX G_MAXINT32
+
 #define QRS_TYPE_TOKEN_SET (qrs_token_set_get_type ())
 
 G_DECLARE_FINAL_TYPE (QrsTokenSet, qrs_token_set, QRS, TOKEN_SET, GObject)

@@ -1,8 +1,11 @@
 #!/bin/sh
-# Builds the libFuzzer target for the GenAuth wire parsers with clang and
-# runs it on a copy of the seed corpus.
+# Builds a libFuzzer target with clang and runs it on a copy of its seed
+# corpus.
 #
-#   tests/fuzz/run-fuzz.sh [SECONDS]        (default 60)
+#   tests/fuzz/run-fuzz.sh [SECONDS] [TARGET]   (default 60, genauth-wire)
+#
+# TARGET is genauth-wire (the GenAuth answer parsers) or json (the strict
+# JSON checker and the reader under every wire parser).
 #
 # Installs clang and libFuzzer's runtime with apt-get when they are missing
 # (Debian 12: clang, libclang-rt-14-dev). Builds in $FUZZ_BUILD_DIR (default
@@ -13,13 +16,18 @@
 set -eu
 
 seconds=${1:-60}
+name=${2:-genauth-wire}
 case $seconds in
-  ''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;;
+  ''|*[!0-9]*) echo "usage: $0 [SECONDS] [genauth-wire|json]" >&2; exit 2 ;;
+esac
+case $name in
+  genauth-wire|json) ;;
+  *) echo "usage: $0 [SECONDS] [genauth-wire|json]" >&2; exit 2 ;;
 esac
 
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 builddir=${FUZZ_BUILD_DIR:-${TMPDIR:-/tmp}/qr-signin-fuzz-build}
-target=fuzz-genauth-wire
+target=fuzz-$name
 
 # Debian 12's names; other systems need clang with libFuzzer already.
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -49,7 +57,7 @@ meson compile -C "$builddir" "$target" >&2
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/qr-signin-fuzz.XXXXXX")
 mkdir "$work/corpus" "$work/artifacts"
-cp "$srcdir"/tests/fuzz/corpus/genauth-wire/* "$work/corpus/"
+cp "$srcdir"/tests/fuzz/corpus/"$name"/* "$work/corpus/"
 seeds=$(ls "$work/corpus" | wc -l)
 log="$work/fuzz.log"
 
