@@ -29,6 +29,7 @@ struct _QrsCode
   GDateTime *created_at;
   GDateTime *expires_at;
   guint lifetime;
+  guint poll_interval;
 };
 
 enum {
@@ -216,6 +217,7 @@ qrs_code_new (const char *id,
  * @verification_uri: where they type it
  * @created_at: when the code was made, on this machine's clock
  * @lifetime: seconds the code stays valid after @created_at
+ * @poll_interval: the fewest seconds between two status requests
  *
  * Returns: (transfer full): a new code of the device flow
  */
@@ -225,7 +227,8 @@ qrs_code_new_for_device (const char *id,
                          const char *user_code,
                          const char *verification_uri,
                          GDateTime  *created_at,
-                         guint       lifetime)
+                         guint       lifetime,
+                         guint       poll_interval)
 {
   QrsCode *self;
 
@@ -236,6 +239,7 @@ qrs_code_new_for_device (const char *id,
   self = qrs_code_new (id, qr_content, NULL, created_at, lifetime);
   self->user_code = g_strdup (user_code);
   self->verification_uri = g_strdup (verification_uri);
+  self->poll_interval = poll_interval;
 
   return self;
 }
@@ -278,6 +282,20 @@ qrs_code_get_verification_uri (QrsCode *self)
   g_return_val_if_fail (QRS_IS_CODE (self), NULL);
 
   return self->verification_uri;
+}
+
+/**
+ * qrs_code_get_poll_interval:
+ *
+ * Returns: the fewest seconds the server wants between two status
+ *   requests for this code, or 0 if it has no such rule
+ */
+guint
+qrs_code_get_poll_interval (QrsCode *self)
+{
+  g_return_val_if_fail (QRS_IS_CODE (self), 0);
+
+  return self->poll_interval;
 }
 
 /**

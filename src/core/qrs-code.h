@@ -30,12 +30,14 @@ QrsCode    *qrs_code_new_for_device (const char *id,
                                      const char *user_code,
                                      const char *verification_uri,
                                      GDateTime  *created_at,
-                                     guint       lifetime);
+                                     guint       lifetime,
+                                     guint       poll_interval);
 const char *qrs_code_get_id         (QrsCode    *self);
 const char *qrs_code_get_qr_content (QrsCode    *self);
 const char *qrs_code_get_image_url  (QrsCode    *self);
 const char *qrs_code_get_user_code  (QrsCode    *self);
 const char *qrs_code_get_verification_uri (QrsCode *self);
+guint       qrs_code_get_poll_interval (QrsCode  *self);
 GDateTime  *qrs_code_get_created_at (QrsCode    *self);
 guint       qrs_code_get_lifetime   (QrsCode    *self);
 GDateTime  *qrs_code_get_expires_at (QrsCode    *self);

@@ -435,11 +435,24 @@ parse_token_set (const QrsGenauthReply  *reply,
   g_auto(QrsJsonDocument) document = QRS_JSON_DOCUMENT_INIT;
   JsonObject *data;
 
+  QrsTokenSet *token_set;
+
+  g_assert (error != NULL);
+
   if (!load_envelope (reply, &document, error) ||
       !qrs_json_read_object (document.root, NULL, "data", TRUE, &data, error))
     return NULL;
 
-  return parse_token_object (data, "data", error);
+  /* The server said it succeeded and sent tokens that cannot be used: it
+   * has spent the single-use ticket. The error says so (statusCode 200),
+   * so that nobody tries the ticket again and hides this behind "ticket
+   * invalid".
+   */
+  token_set = parse_token_object (data, "data", error);
+  if (token_set == NULL)
+    qrs_provider_error_set_server_fault (*error, 200, 0, NULL, NULL);
+
+  return token_set;
 }
 
 /**

@@ -125,10 +125,14 @@ put_hand_off (JsonOut     *out,
               const char  *display_name,
               const char  *photo_url)
 {
-  char expires_in[32];
+  gint64 lifetime = qrs_token_set_get_expires_in (token_set);
+  char expires_in[32] = "null";
 
-  g_snprintf (expires_in, sizeof expires_in, "%" G_GINT64_FORMAT,
-              qrs_token_set_get_expires_in (token_set));
+  /* A lifetime the server did not say (or said wrongly) is null, as every
+   * member the server did not send.
+   */
+  if (lifetime != QRS_TOKEN_SET_EXPIRES_IN_UNKNOWN)
+    g_snprintf (expires_in, sizeof expires_in, "%" G_GINT64_FORMAT, lifetime);
 
   put_name (out, "{", "access_token");
   put_string (out, qrs_token_set_get_access_token (token_set));

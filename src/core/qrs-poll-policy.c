@@ -144,6 +144,10 @@ qrs_poll_policy_decide (const QrsPollInput *input,
         d = decision (QRS_POLL_ACTION_CHECK, retry_delay (input, random, random_data));
       else
         d = decision (QRS_POLL_ACTION_CHECK, check_interval (input));
+      /* A server that sets its own pace (the device flow's interval) is
+       * never asked sooner, or it answers slow_down.
+       */
+      d.delay_ms = MAX (d.delay_ms, input->min_check_ms);
       /* Past the deadline the code is dead whatever the server says, so
        * the next look is at the deadline at the latest.
        */

@@ -52,6 +52,7 @@ typedef struct {
   gboolean kiosk;
   guint auto_refreshes;       /* codes replaced by themselves in a row */
   guint auto_refresh_cap;     /* how many of those window mode allows */
+  gint64 min_check_ms;        /* the server's least interval between status requests, or 0 */
 } QrsPollInput;
 
 typedef struct {

@@ -354,6 +354,7 @@ created_cb (GObject      *object,
                           _qrs_sign_in_now_us (self) + (gint64) qrs_code_get_lifetime (self->code) * G_USEC_PER_SEC,
                           QRS_SIGN_IN_PROP_EXPIRES_AT);
   self->input.phase = QRS_POLL_PHASE_PENDING;
+  self->input.min_check_ms = (gint64) qrs_code_get_poll_interval (self->code) * 1000;
   _qrs_sign_in_set_status (self, QRS_SIGN_IN_STATUS_PENDING);
   _qrs_sign_in_fetch_qr_image (self);
   _qrs_sign_in_reschedule (self);
@@ -377,6 +378,7 @@ create (QrsSignIn *self)
 
   g_object_freeze_notify (G_OBJECT (self));
   drop_code (self);
+  self->input.min_check_ms = 0;
   if (self->input.phase != QRS_POLL_PHASE_CREATE)
     {
       self->input.phase = QRS_POLL_PHASE_CREATE;
@@ -417,6 +419,8 @@ checked_cb (GObject      *object,
 
   g_object_freeze_notify (G_OBJECT (self));
   succeeded (self);
+  if (qrs_status_report_get_poll_interval (report) > 0)
+    self->input.min_check_ms = (gint64) qrs_status_report_get_poll_interval (report) * 1000;
 
   switch (qrs_status_report_get_status (report))
     {

@@ -24,6 +24,7 @@ struct _QrsStatusReport
   char *display_name;
   char *photo_url;
   QrsTokenSet *token_set;
+  guint poll_interval;
 };
 
 enum {
@@ -272,6 +273,36 @@ qrs_status_report_get_token_set (QrsStatusReport *self)
   g_return_val_if_fail (QRS_IS_STATUS_REPORT (self), NULL);
 
   return self->token_set;
+}
+
+/**
+ * qrs_status_report_get_poll_interval:
+ *
+ * Returns: the fewest seconds the server wants between two status
+ *   requests from now on, or 0 if it has no such rule
+ */
+guint
+qrs_status_report_get_poll_interval (QrsStatusReport *self)
+{
+  g_return_val_if_fail (QRS_IS_STATUS_REPORT (self), 0);
+
+  return self->poll_interval;
+}
+
+/**
+ * qrs_status_report_set_poll_interval:
+ * @seconds: the fewest seconds between two status requests (the device
+ *   flow's interval, raised by slow_down), or 0 for no rule
+ *
+ * For providers, before handing the report over.
+ */
+void
+qrs_status_report_set_poll_interval (QrsStatusReport *self,
+                                     guint            seconds)
+{
+  g_return_if_fail (QRS_IS_STATUS_REPORT (self));
+
+  self->poll_interval = seconds;
 }
 
 /**

@@ -42,6 +42,9 @@ gboolean         qrs_status_report_has_ticket         (QrsStatusReport *self);
 const char      *qrs_status_report_get_display_name   (QrsStatusReport *self);
 const char      *qrs_status_report_get_photo_url      (QrsStatusReport *self);
 QrsTokenSet     *qrs_status_report_get_token_set      (QrsStatusReport *self);
+guint            qrs_status_report_get_poll_interval  (QrsStatusReport *self);
+void             qrs_status_report_set_poll_interval  (QrsStatusReport *self,
+                                                       guint            seconds);
 char            *qrs_status_report_to_debug_string    (QrsStatusReport *self);
 
 G_END_DECLS

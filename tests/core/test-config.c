@@ -100,6 +100,11 @@ test_defaults (void)
   g_assert_cmpuint (config->auto_refresh_cap, ==, 5);
   g_assert_cmpint (config->token_auth_method, ==, QRS_CLIENT_AUTH_NONE);
   g_assert_null (config->client_secret_file);
+  g_assert_cmpint (config->provider, ==, QRS_PROVIDER_KIND_GENAUTH);
+  g_assert_cmpstr (config->phone_app, ==, "GenAuth");
+  g_assert_null (config->issuer);
+  g_assert_null (config->client_id);
+  g_assert_cmpstr (config->scope, ==, "openid profile offline_access");
 }
 
 static void
@@ -168,6 +173,10 @@ test_settings_every_key (void)
   g_assert_true (g_settings_set_uint (settings, "auto-refresh-cap", 0));
   g_assert_true (g_settings_set_string (settings, "token-auth-method", "client_secret_basic"));
   g_assert_true (g_settings_set_string (settings, "client-secret-file", "/etc/qr-signin/secret"));
+  g_assert_true (g_settings_set_string (settings, "phone-app", "Acme Pass"));
+  g_assert_true (g_settings_set_string (settings, "issuer", "https://login.example.com/realms/main"));
+  g_assert_true (g_settings_set_string (settings, "client-id", "qr-signin"));
+  g_assert_true (g_settings_set_string (settings, "scope", "openid email"));
 
   /* The keys this test sets are all the schema has. */
   {
@@ -176,7 +185,7 @@ test_settings_every_key (void)
 
     g_object_get (settings, "settings-schema", &schema, NULL);
     keys = g_settings_schema_list_keys (schema);
-    g_assert_cmpuint (g_strv_length (keys), ==, 12);
+    g_assert_cmpuint (g_strv_length (keys), ==, 16);
   }
 
   qrs_config_load_settings (config, settings);
@@ -193,12 +202,186 @@ test_settings_every_key (void)
   g_assert_cmpuint (config->auto_refresh_cap, ==, 0);
   g_assert_cmpint (config->token_auth_method, ==, QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC);
   g_assert_cmpstr (config->client_secret_file, ==, "/etc/qr-signin/secret");
+  g_assert_cmpstr (config->phone_app, ==, "Acme Pass");
+  g_assert_cmpstr (config->issuer, ==, "https://login.example.com/realms/main");
+  g_assert_cmpstr (config->client_id, ==, "qr-signin");
+  g_assert_cmpstr (config->scope, ==, "openid email");
+  /* An issuer in the settings means the device flow. */
+  g_assert_cmpint (config->provider, ==, QRS_PROVIDER_KIND_DEVICE_FLOW);
 
   /* Command-line only: no key, left alone. */
   g_assert_false (config->demo);
   g_assert_false (config->verbose);
 
   g_assert_finalize_object (g_steal_pointer (&settings));
+}
+
+/* What dconf can hold and the key cannot have: a warning naming the key
+ * and what is used instead, and the default.
+ */
+static void
+test_settings_bad_values (void)
+{
+  g_autoptr(GSettings) settings = new_settings ();
+  g_autoptr(QrsConfig) config = qrs_config_new ();
+
+  g_settings_set_uint (settings, "welcome-seconds", 0);
+  g_settings_set_uint (settings, "auto-refresh-cap", 100000);
+  g_settings_set_string (settings, "qr-source", "bogus");
+  g_settings_set_string (settings, "token-auth-method", "client_secret_pots");
+  g_settings_set_string (settings, "status-path", "");
+
+  g_test_expect_message ("qr-signin-core", G_LOG_LEVEL_WARNING,
+                         "The GSettings key “qr-source” has the value “bogus”, which it cannot have: using “server” instead");
+  g_test_expect_message ("qr-signin-core", G_LOG_LEVEL_WARNING,
+                         "The GSettings key “status-path” has the value “”, which it cannot have: using “check-qrcode-status” instead");
+  g_test_expect_message ("qr-signin-core", G_LOG_LEVEL_WARNING,
+                         "The GSettings key “welcome-seconds” has the value “0”, which it cannot have: using “5” instead");
+  g_test_expect_message ("qr-signin-core", G_LOG_LEVEL_WARNING,
+                         "The GSettings key “auto-refresh-cap” has the value “100000”, which it cannot have: using “5” instead");
+  g_test_expect_message ("qr-signin-core", G_LOG_LEVEL_WARNING,
+                         "The GSettings key “token-auth-method” has the value “client_secret_pots”, which it cannot have: using “none” instead");
+  qrs_config_load_settings (config, settings);
+  g_test_assert_expected_messages ();
+
+  g_assert_cmpint (config->qr_source, ==, QRS_QR_SOURCE_SERVER);
+  g_assert_cmpint (config->status_path, ==, QRS_GENAUTH_STATUS_PATH_CHECK);
+  g_assert_cmpuint (config->welcome_seconds, ==, 5);
+  g_assert_cmpuint (config->auto_refresh_cap, ==, 5);
+  g_assert_cmpint (config->token_auth_method, ==, QRS_CLIENT_AUTH_NONE);
+
+  /* The highest allowed value is allowed. */
+  g_settings_set_uint (settings, "welcome-seconds", 60);
+  g_settings_set_string (settings, "qr-source", "server");
+  g_settings_set_string (settings, "status-path", "check-qrcode-status");
+  g_settings_set_uint (settings, "auto-refresh-cap", 100);
+  g_settings_set_string (settings, "token-auth-method", "none");
+  qrs_config_load_settings (config, settings);
+  g_assert_cmpuint (config->welcome_seconds, ==, 60);
+  g_assert_cmpuint (config->auto_refresh_cap, ==, 100);
+
+  g_assert_finalize_object (g_steal_pointer (&settings));
+}
+
+static void
+test_options_device_flow (void)
+{
+  g_autoptr(GSettings) settings = new_settings ();
+  g_autoptr(QrsConfig) config = qrs_config_new ();
+  g_autoptr(GVariantDict) options = g_variant_dict_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* A GenAuth server in the settings, an issuer on the command line: the
+   * command line says which protocol.
+   */
+  g_settings_set_string (settings, "server", "https://example.genauth.ai");
+  g_settings_set_string (settings, "app-id", "app-1");
+  qrs_config_load_settings (config, settings);
+  g_assert_cmpint (config->provider, ==, QRS_PROVIDER_KIND_GENAUTH);
+
+  g_variant_dict_insert (options, "issuer", "s", "https://login.example.com");
+  g_variant_dict_insert (options, "client-id", "s", "qr-signin");
+  g_assert_true (qrs_config_apply_options (config, options, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (config->provider, ==, QRS_PROVIDER_KIND_DEVICE_FLOW);
+  g_assert_cmpstr (config->scope, ==, "openid profile offline_access");
+  assert_valid (config);
+
+  /* --scope= puts the default back. */
+  g_variant_dict_insert (options, "scope", "s", "");
+  g_assert_true (qrs_config_apply_options (config, options, &error));
+  g_assert_cmpstr (config->scope, ==, "openid profile offline_access");
+
+  /* Both at once is a mistake. */
+  g_variant_dict_insert (options, "server", "s", "https://example.genauth.ai");
+  g_assert_false (qrs_config_apply_options (config, options, &error));
+  g_assert_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_VALUE);
+  g_assert_cmpstr (error->message, ==,
+                   "Use either --server and --app-id (GenAuth) or --issuer and --client-id (OpenID device flow), not both.");
+
+  g_assert_finalize_object (g_steal_pointer (&settings));
+}
+
+static void
+test_validate_device_flow (void)
+{
+  g_autoptr(QrsConfig) config = qrs_config_new ();
+
+  config->provider = QRS_PROVIDER_KIND_DEVICE_FLOW;
+  assert_invalid (config, QRS_CONFIG_ERROR_NO_SERVER,
+                  "No OpenID issuer is set: pass --issuer=https://… or set the “issuer” key in GSettings.");
+
+  config->issuer = g_strdup ("http://login.example.com");
+  assert_invalid (config, QRS_CONFIG_ERROR_INSECURE_SERVER,
+                  "“http://login.example.com” would be reached over plain, unencrypted http: use https://, or pass --allow-insecure-http (or set the “allow-insecure-http” key in GSettings) if you really mean it.");
+
+  g_free (config->issuer);
+  config->issuer = g_strdup ("login.example.com");
+  assert_invalid (config, QRS_CONFIG_ERROR_BAD_SERVER,
+                  "The issuer address “login.example.com” must start with https:// (or http:// for this computer).");
+
+  g_free (config->issuer);
+  config->issuer = g_strdup ("http://127.0.0.1:8080");
+  assert_invalid (config, QRS_CONFIG_ERROR_NO_APP_ID,
+                  "No client id is set: pass --client-id=ID or set the “client-id” key in GSettings.");
+
+  config->client_id = g_strdup ("client id");
+  assert_invalid (config, QRS_CONFIG_ERROR_BAD_ID,
+                  "The client id must be at most 256 printable ASCII characters, without spaces.");
+
+  g_free (config->client_id);
+  config->client_id = g_strdup ("qr-signin");
+  assert_valid (config);
+
+  /* No server or app id is needed for the device flow. */
+  g_assert_null (config->server);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      static const char * const bad_scopes[] = { "", "openid  profile", " openid", "openid\tprofile", "open\"id" };
+
+      g_free (config->scope);
+      config->scope = g_strdup (bad_scopes[i]);
+      assert_invalid (config, QRS_CONFIG_ERROR_BAD_VALUE,
+                      "The scope must be words of printable ASCII separated by single spaces, such as “openid profile offline_access”.");
+    }
+}
+
+/* A settings page checks field by field, with the command line's words. */
+static void
+test_check_field (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (qrs_config_check_field (QRS_CONFIG_FIELD_SERVER, "https://example.genauth.ai", FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_false (qrs_config_check_field (QRS_CONFIG_FIELD_SERVER, "", FALSE, &error));
+  g_assert_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_SERVER);
+  g_clear_error (&error);
+  g_assert_false (qrs_config_check_field (QRS_CONFIG_FIELD_SERVER, "http://sso.example.com", FALSE, &error));
+  g_assert_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_INSECURE_SERVER);
+  g_clear_error (&error);
+  g_assert_true (qrs_config_check_field (QRS_CONFIG_FIELD_SERVER, "http://sso.example.com", TRUE, NULL));
+
+  g_assert_true (qrs_config_check_field (QRS_CONFIG_FIELD_USERPOOL_ID, NULL, FALSE, NULL));
+  g_assert_true (qrs_config_check_field (QRS_CONFIG_FIELD_USERPOOL_ID, "", FALSE, NULL));
+  g_assert_false (qrs_config_check_field (QRS_CONFIG_FIELD_USERPOOL_ID, "pool 1", FALSE, &error));
+  g_assert_cmpstr (error->message, ==, "The user pool id must be at most 256 printable ASCII characters, without spaces.");
+  g_clear_error (&error);
+
+  g_assert_false (qrs_config_check_field (QRS_CONFIG_FIELD_APP_ID, NULL, FALSE, &error));
+  g_assert_cmpstr (error->message, ==, "No app id is set: pass --app-id=ID or set the “app-id” key in GSettings.");
+  g_clear_error (&error);
+
+  g_assert_true (qrs_config_check_field (QRS_CONFIG_FIELD_PHONE_APP, "企业微信", FALSE, NULL));
+  g_assert_false (qrs_config_check_field (QRS_CONFIG_FIELD_PHONE_APP, "Gen\nAuth", FALSE, &error));
+  g_assert_cmpstr (error->message, ==, "The phone app’s name must be 1 to 64 characters, without control characters.");
+  g_clear_error (&error);
+  {
+    g_autofree char *long_name = g_strnfill (65, 'a');
+
+    g_assert_false (qrs_config_check_field (QRS_CONFIG_FIELD_PHONE_APP, long_name, FALSE, NULL));
+  }
 }
 
 static void
@@ -822,7 +1005,11 @@ main (int   argc,
   g_test_add_func ("/config/new/boxed-copy", test_boxed_copy);
   g_test_add_func ("/config/settings/defaults", test_settings_defaults);
   g_test_add_func ("/config/settings/every-key", test_settings_every_key);
+  g_test_add_func ("/config/settings/bad-values", test_settings_bad_values);
   g_test_add_func ("/config/options/override-settings", test_options_override);
+  g_test_add_func ("/config/options/device-flow", test_options_device_flow);
+  g_test_add_func ("/config/validate/device-flow", test_validate_device_flow);
+  g_test_add_func ("/config/check-field", test_check_field);
   g_test_add_func ("/config/options/empty-unsets", test_options_empty_unsets);
   g_test_add_func ("/config/options/filename", test_options_filename);
   g_test_add_func ("/config/options/qr-source", test_options_qr_source);

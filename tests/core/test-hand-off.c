@@ -153,18 +153,26 @@ test_json_full (void)
 static void
 test_json_missing (void)
 {
-  g_autoptr(QrsTokenSet) token_set = qrs_token_set_new (NULL, SECRET_ID, NULL, "Bearer", 0, NULL);
+  g_autoptr(QrsTokenSet) token_set = qrs_token_set_new (NULL, SECRET_ID, NULL, NULL,
+                                                        QRS_TOKEN_SET_EXPIRES_IN_UNKNOWN, NULL);
+  g_autoptr(QrsTokenSet) expired = qrs_token_set_new (NULL, SECRET_ID, NULL, "Bearer", 0, NULL);
   g_autoptr(QrsHandOffJson) json = qrs_hand_off_to_json (token_set, NULL, NULL);
+  g_autoptr(QrsHandOffJson) zero = qrs_hand_off_to_json (expired, NULL, NULL);
   g_autoptr(JsonObject) object = NULL;
   JsonObject *user;
 
-  /* Every member is always there; what is missing is null. */
+  /* Every member is always there; what is missing is null, the lifetime
+   * the server did not say included.
+   */
   g_assert_cmpstr (json, ==,
                    "{\"access_token\":null,\"id_token\":\"" SECRET_ID "\",\"refresh_token\":null,"
-                   "\"token_type\":\"Bearer\",\"expires_in\":0,\"scope\":null,"
+                   "\"token_type\":null,\"expires_in\":null,\"scope\":null,"
                    "\"user\":{\"display_name\":null,\"photo\":null}}");
+  g_assert_nonnull (strstr (zero, "\"expires_in\":0,"));
 
   object = parse_object (json);
+  g_assert_true (json_object_get_null_member (object, "expires_in"));
+  g_assert_true (json_object_get_null_member (object, "token_type"));
   g_assert_true (json_object_get_null_member (object, "access_token"));
   g_assert_true (json_object_get_null_member (object, "refresh_token"));
   g_assert_true (json_object_get_null_member (object, "scope"));

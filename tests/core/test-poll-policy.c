@@ -278,6 +278,29 @@ test_cancelled_and_error (void)
     }
 }
 
+/* A server that sets its own pace is never asked sooner, whatever the
+ * state: not while scanned, not after a failure.
+ */
+static void
+test_server_pace (void)
+{
+  QrsPollInput input = input_for (QRS_POLL_PHASE_PENDING);
+
+  input.min_check_ms = 5000;
+  assert_decision (&input, 0.5, QRS_POLL_ACTION_CHECK, 5000, FALSE);
+  input.phase = QRS_POLL_PHASE_SCANNED;
+  assert_decision (&input, 0.5, QRS_POLL_ACTION_CHECK, 5000, FALSE);
+  input.failures = 1;
+  assert_decision (&input, 0.5, QRS_POLL_ACTION_CHECK, 5000, FALSE);
+  input.failures = 6;
+  assert_decision (&input, 0.9, QRS_POLL_ACTION_CHECK, 27000, TRUE);
+
+  /* ...but the deadline still comes first. */
+  input.failures = 0;
+  input.until_deadline_ms = 3000;
+  assert_decision (&input, 0.5, QRS_POLL_ACTION_CHECK, 3000, FALSE);
+}
+
 /* The kiosk's pause grows with every failure in a row, whatever the
  * jitter, up to two minutes.
  */
@@ -338,6 +361,7 @@ main (int   argc,
   g_test_add_func ("/poll-policy/cancelled-and-error", test_cancelled_and_error);
   g_test_add_func ("/poll-policy/create", test_create);
   g_test_add_func ("/poll-policy/kiosk-pause", test_kiosk_pause);
+  g_test_add_func ("/poll-policy/server-pace", test_server_pace);
 
   return g_test_run ();
 }
