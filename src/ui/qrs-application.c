@@ -483,36 +483,19 @@ start_demo (QrsApplication  *self,
   return TRUE;
 }
 
-static void
-qrs_application_activate (GApplication *app)
+/* The provider and the model for the configuration: the demo's emulator
+ * first if asked for.
+ */
+static gboolean
+create_sign_in (QrsApplication  *self,
+                GError         **error)
 {
-  QrsApplication *self = QRS_APPLICATION (app);
-  g_autoptr(GError) error = NULL;
-  QrsWindow *window;
+  if (self->config->demo && self->emulator == NULL && !start_demo (self, error))
+    return FALSE;
 
-  g_assert (self->config != NULL);
-
-  window = get_main_window (self);
-  if (window != NULL)
-    {
-      gtk_window_present (GTK_WINDOW (window));
-      return;
-    }
-
-  if (self->config->demo && !start_demo (self, &error))
-    {
-      g_printerr ("%s\n", error->message);
-      self->exit_status = QRS_EXIT_GAVE_UP;
-      return;
-    }
-
-  self->provider = qrs_provider_factory_create (self->config, &error);
+  self->provider = qrs_provider_factory_create (self->config, error);
   if (self->provider == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      self->exit_status = QRS_EXIT_USAGE;
-      return;
-    }
+    return FALSE;
 
   self->sign_in = g_object_new (QRS_TYPE_SIGN_IN,
                                 "provider", self->provider,
@@ -523,7 +506,14 @@ qrs_application_activate (GApplication *app)
   g_signal_connect_object (self->sign_in, "finished", G_CALLBACK (finished_cb),
                            self, G_CONNECT_SWAPPED);
 
-  window = qrs_window_new (self, self->sign_in);
+  return TRUE;
+}
+
+static QrsWindow *
+open_window (QrsApplication *self)
+{
+  QrsWindow *window = qrs_window_new (self, NULL);
+
   qrs_window_set_kiosk (window, self->config->kiosk);
   qrs_window_set_service_name (window, service_name (self));
   g_signal_connect_object (window, "close-request", G_CALLBACK (close_request_cb),
@@ -540,10 +530,46 @@ qrs_application_activate (GApplication *app)
                                                     GTK_APPLICATION_INHIBIT_IDLE,
                                                     _("Showing a sign-in code"));
 
+  return window;
+}
+
+/* The sign-in on screen, and the first code asked for. */
+static void
+begin (QrsApplication *self,
+       QrsWindow      *window)
+{
+  qrs_window_set_sign_in (window, self->sign_in);
+  qrs_sign_in_start (self->sign_in);
+
   if (self->emulator != NULL)
     gtk_window_present (GTK_WINDOW (qrs_phone_window_new (GTK_APPLICATION (self), self->emulator)));
+}
 
-  qrs_sign_in_start (self->sign_in);
+static void
+qrs_application_activate (GApplication *app)
+{
+  QrsApplication *self = QRS_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+  QrsWindow *window;
+
+  g_assert (self->config != NULL);
+
+  window = get_main_window (self);
+  if (window != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
+
+  /* A configuration the provider refuses: no window, one sentence. */
+  if (!create_sign_in (self, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      self->exit_status = self->config->demo ? QRS_EXIT_GAVE_UP : QRS_EXIT_USAGE;
+      return;
+    }
+
+  begin (self, open_window (self));
 }
 
 static void

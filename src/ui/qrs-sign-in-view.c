@@ -36,6 +36,8 @@ struct _QrsSignInView
 
   QrsSignIn *sign_in;
   QrsClock *clock;
+  GtkCssProvider *kiosk_css;
+  int kiosk_css_height;
   GSignalGroup *signals;
   GBindingGroup *bindings;
   char *service_name;
@@ -57,6 +59,7 @@ struct _QrsSignInView
   AdwAvatar *avatar;
   GtkLabel *name_label;
   GtkWidget *info_box;
+  GtkStack *info_stack;
   GtkWidget *steps_box;
   GtkLabel *step1_label;
   GtkLabel *step2_label;
@@ -64,6 +67,7 @@ struct _QrsSignInView
   GtkWidget *device_box;
   GtkLabel *user_code_label;
   GtkLabel *verification_label;
+  GtkStack *status_stack;
   GtkLabel *caption;
   GtkWidget *not_you_button;
   GtkLabel *time_left_label;
@@ -385,7 +389,7 @@ update_retry (QrsSignInView *self)
 
   if (text != NULL)
     set_label (self->connection_label, text);
-  gtk_stack_set_visible_child_name (self->banner_stack, troubled ? "banner" : "none");
+  gtk_stack_set_visible_child_name (self->banner_stack, troubled ? "banner" : "heading");
 
   /* A code that cannot work is dimmed, not hidden. */
   if (troubled || status == QRS_SIGN_IN_STATUS_LOADING)
@@ -498,7 +502,6 @@ update_page (QrsSignInView *self)
 
     case QRS_SIGN_IN_STATUS_SCANNED:
       heading = _("Confirm on your phone");
-      caption = _("Scanned. Tap Confirm on your phone to sign in.");
       break;
 
     case QRS_SIGN_IN_STATUS_AUTHORIZED:
@@ -521,13 +524,14 @@ update_page (QrsSignInView *self)
       break;
     }
 
+  /* The caption's line is there even when empty: nothing moves. */
   set_label (self->heading, heading);
   set_label (self->caption, caption);
-  gtk_widget_set_visible (GTK_WIDGET (self->caption), caption != NULL);
+  gtk_stack_set_visible_child_name (self->status_stack, caption != NULL ? "caption" : "time-left");
   gtk_stack_set_visible_child_name (self->code_stack,
                                     status == QRS_SIGN_IN_STATUS_SCANNED ? "person" : "qr");
-  gtk_widget_set_visible (self->steps_box, status != QRS_SIGN_IN_STATUS_SCANNED);
-  gtk_widget_set_visible (self->not_you_button, status == QRS_SIGN_IN_STATUS_SCANNED && !self->kiosk);
+  gtk_stack_set_visible_child_name (self->info_stack,
+                                    status == QRS_SIGN_IN_STATUS_SCANNED ? "scanned" : "steps");
   gtk_spinner_set_spinning (self->spinner, status == QRS_SIGN_IN_STATUS_LOADING);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), status == QRS_SIGN_IN_STATUS_LOADING);
   gtk_stack_set_visible_child_name (self->stack, page);
@@ -549,22 +553,91 @@ update_kiosk (QrsSignInView *self)
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->code_box),
                                   self->kiosk ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (self->code_box, self->kiosk ? 48 : 18);
+  gtk_box_set_spacing (self->code_box, self->kiosk ? 48 : 12);
   gtk_widget_set_hexpand (GTK_WIDGET (self->code_stack), self->kiosk);
   gtk_widget_set_vexpand (GTK_WIDGET (self->code_stack), self->kiosk);
   gtk_widget_set_halign (GTK_WIDGET (self->code_stack), self->kiosk ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
   gtk_widget_set_valign (GTK_WIDGET (self->code_stack), self->kiosk ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
-  gtk_widget_set_vexpand (self->code_page, self->kiosk);
-  gtk_widget_set_valign (self->code_page, self->kiosk ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
+  gtk_widget_set_vexpand (self->code_page, TRUE);
+  gtk_widget_set_valign (self->code_page, GTK_ALIGN_FILL);
   gtk_widget_set_halign (GTK_WIDGET (self->code_box), self->kiosk ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->code_box), self->kiosk);
+  /* Beside the code, the steps share the room with it rather than sit at
+   * the far edge.
+   */
+  gtk_widget_set_hexpand (self->info_box, self->kiosk);
+  gtk_widget_set_halign (self->info_box, self->kiosk ? GTK_ALIGN_START : GTK_ALIGN_CENTER);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->code_box), TRUE);
+  gtk_widget_set_valign (GTK_WIDGET (self->code_box), self->kiosk ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
 
   /* A kiosk has nobody to click: a new code comes by itself. */
   gtk_widget_set_visible (self->new_code_button, !self->kiosk);
+  gtk_widget_set_visible (self->not_you_button, !self->kiosk);
   adw_status_page_set_description (self->cancelled_page,
                                    self->kiosk ?
                                    _("A new code will appear in a moment.") :
                                    _("The sign-in was declined on the phone. You can sign in with a new code."));
+}
+
+/* A kiosk's type is sized for the distance: in proportion to the screen's
+ * height, so a 1080p screen reads from as far as a 720p one.
+ */
+static void
+update_kiosk_type (QrsSignInView *self,
+                   int            height)
+{
+  g_autofree char *css = NULL;
+  double h = height;
+
+  if (!self->kiosk || height <= 0 || ABS (height - self->kiosk_css_height) < 8)
+    return;
+
+  self->kiosk_css_height = height;
+  css = g_strdup_printf (".kiosk .heading-label { font-size: %dpx; }\n"
+                         ".kiosk .steps label { font-size: %dpx; }\n"
+                         ".kiosk .step-number { min-width: %dpx; min-height: %dpx; }\n"
+                         ".kiosk .caption-label, .kiosk .time-left, .kiosk .connection-notice label { font-size: %dpx; }\n"
+                         ".kiosk .user-code { font-size: %dpx; }\n"
+                         ".kiosk statuspage .title { font-size: %dpx; }\n"
+                         ".kiosk statuspage .body { font-size: %dpx; }\n",
+                         (int) (h * 0.050), (int) (h * 0.034), (int) (h * 0.050), (int) (h * 0.050),
+                         (int) (h * 0.030), (int) (h * 0.070), (int) (h * 0.070), (int) (h * 0.036));
+
+  if (self->kiosk_css == NULL)
+    {
+      self->kiosk_css = gtk_css_provider_new ();
+      gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                                  GTK_STYLE_PROVIDER (self->kiosk_css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+    }
+  gtk_css_provider_load_from_data (self->kiosk_css, css, -1);
+}
+
+/* The view lays out its one child itself (no layout manager), so that it
+ * sees its own height change.
+ */
+static void
+qrs_sign_in_view_measure (GtkWidget      *widget,
+                          GtkOrientation  orientation,
+                          int             for_size,
+                          int            *minimum,
+                          int            *natural,
+                          int            *minimum_baseline,
+                          int            *natural_baseline)
+{
+  gtk_widget_measure (QRS_SIGN_IN_VIEW (widget)->box, orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+qrs_sign_in_view_size_allocate (GtkWidget *widget,
+                                int        width,
+                                int        height,
+                                int        baseline)
+{
+  QrsSignInView *self = QRS_SIGN_IN_VIEW (widget);
+
+  update_kiosk_type (self, height);
+  gtk_widget_allocate (self->box, width, height, baseline, NULL);
 }
 
 static void
@@ -623,6 +696,10 @@ qrs_sign_in_view_dispose (GObject *object)
     g_binding_group_set_source (self->bindings, NULL);
   g_clear_object (&self->sign_in);
   g_clear_object (&self->clock);
+  if (self->kiosk_css != NULL)
+    gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                                   GTK_STYLE_PROVIDER (self->kiosk_css));
+  g_clear_object (&self->kiosk_css);
   g_clear_object (&self->signals);
   g_clear_object (&self->bindings);
 
@@ -707,6 +784,9 @@ qrs_sign_in_view_class_init (QrsSignInViewClass *klass)
   object_class->get_property = qrs_sign_in_view_get_property;
   object_class->set_property = qrs_sign_in_view_set_property;
 
+  widget_class->measure = qrs_sign_in_view_measure;
+  widget_class->size_allocate = qrs_sign_in_view_size_allocate;
+
   properties[PROP_SIGN_IN] =
     g_param_spec_object ("sign-in", NULL, NULL, QRS_TYPE_SIGN_IN, rw);
   properties[PROP_KIOSK] =
@@ -723,7 +803,6 @@ qrs_sign_in_view_class_init (QrsSignInViewClass *klass)
 
   g_type_ensure (QRS_TYPE_QR_VIEW);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE_PATH "/ui/qrs-sign-in-view.ui");
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, box);
@@ -739,6 +818,7 @@ qrs_sign_in_view_class_init (QrsSignInViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, avatar);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, name_label);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, info_box);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, info_stack);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, steps_box);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, step1_label);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, step2_label);
@@ -746,6 +826,7 @@ qrs_sign_in_view_class_init (QrsSignInViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, device_box);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, user_code_label);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, verification_label);
+  gtk_widget_class_bind_template_child (widget_class, QrsSignInView, status_stack);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, caption);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, not_you_button);
   gtk_widget_class_bind_template_child (widget_class, QrsSignInView, time_left_label);

@@ -27,7 +27,9 @@ struct _QrsWindow
   /* Template widgets */
   AdwHeaderBar *header_bar;
   GtkMenuButton *menu_button;
+  GtkStack *main_stack;
   QrsSignInView *view;
+  AdwBin *setup_bin;
 };
 
 enum {
@@ -120,7 +122,8 @@ refresh_action (GtkWidget  *widget,
 
   g_assert (QRS_IS_WINDOW (self));
 
-  qrs_sign_in_refresh (self->sign_in);
+  if (self->sign_in != NULL)
+    qrs_sign_in_refresh (self->sign_in);
 }
 
 static void
@@ -132,7 +135,8 @@ retry_action (GtkWidget  *widget,
 
   g_assert (QRS_IS_WINDOW (self));
 
-  qrs_sign_in_retry (self->sign_in);
+  if (self->sign_in != NULL)
+    qrs_sign_in_retry (self->sign_in);
 }
 
 /* Escape: the person does not want to sign in. A kiosk has nobody to say so. */
@@ -178,9 +182,8 @@ qrs_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (qrs_window_parent_class)->constructed (object);
 
-  g_assert (self->sign_in != NULL);
-
-  qrs_sign_in_view_set_sign_in (self->view, self->sign_in);
+  if (self->sign_in != NULL)
+    qrs_sign_in_view_set_sign_in (self->view, self->sign_in);
 }
 
 static void
@@ -261,6 +264,7 @@ qrs_window_class_init (QrsWindowClass *klass)
                          QRS_TYPE_SIGN_IN,
                          (G_PARAM_READWRITE |
                           G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_EXPLICIT_NOTIFY |
                           G_PARAM_STATIC_STRINGS));
   properties[PROP_KIOSK] =
     g_param_spec_boolean ("kiosk", NULL, NULL,
@@ -276,6 +280,8 @@ qrs_window_class_init (QrsWindowClass *klass)
                                                RESOURCE_BASE_PATH "/ui/qrs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, QrsWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, QrsWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, QrsWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, QrsWindow, setup_bin);
   gtk_widget_class_bind_template_child (widget_class, QrsWindow, view);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
@@ -303,12 +309,55 @@ qrs_window_new (QrsApplication *application,
                 QrsSignIn      *sign_in)
 {
   g_return_val_if_fail (QRS_IS_APPLICATION (application), NULL);
-  g_return_val_if_fail (QRS_IS_SIGN_IN (sign_in), NULL);
+  g_return_val_if_fail (sign_in == NULL || QRS_IS_SIGN_IN (sign_in), NULL);
 
   return g_object_new (QRS_TYPE_WINDOW,
                        "application", application,
                        "sign-in", sign_in,
                        NULL);
+}
+
+/**
+ * qrs_window_set_sign_in:
+ * @self: a #QrsWindow
+ * @sign_in: the sign-in to show, once it exists
+ *
+ * Shows @sign_in, in place of the setup page if that was on show. A
+ * window opened for the first run has no sign-in until the setup is done.
+ */
+void
+qrs_window_set_sign_in (QrsWindow *self,
+                        QrsSignIn *sign_in)
+{
+  g_return_if_fail (QRS_IS_WINDOW (self));
+  g_return_if_fail (QRS_IS_SIGN_IN (sign_in));
+
+  if (g_set_object (&self->sign_in, sign_in))
+    {
+      qrs_sign_in_view_set_sign_in (self->view, sign_in);
+      update_visible (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGN_IN]);
+    }
+
+  gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
+}
+
+/**
+ * qrs_window_show_setup:
+ * @self: a #QrsWindow
+ * @page: the first-run page to show
+ *
+ * Shows @page instead of the sign-in, until qrs_window_set_sign_in().
+ */
+void
+qrs_window_show_setup (QrsWindow *self,
+                       GtkWidget *page)
+{
+  g_return_if_fail (QRS_IS_WINDOW (self));
+  g_return_if_fail (GTK_IS_WIDGET (page));
+
+  adw_bin_set_child (self->setup_bin, page);
+  gtk_stack_set_visible_child_name (self->main_stack, "setup");
 }
 
 /**

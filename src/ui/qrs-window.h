@@ -21,6 +21,10 @@ G_DECLARE_FINAL_TYPE (QrsWindow, qrs_window, QRS, WINDOW, AdwApplicationWindow)
 QrsWindow  *qrs_window_new              (QrsApplication *application,
                                          QrsSignIn      *sign_in);
 QrsSignIn  *qrs_window_get_sign_in      (QrsWindow      *self);
+void        qrs_window_set_sign_in      (QrsWindow      *self,
+                                         QrsSignIn      *sign_in);
+void        qrs_window_show_setup       (QrsWindow      *self,
+                                         GtkWidget      *page);
 gboolean    qrs_window_get_kiosk        (QrsWindow      *self);
 void        qrs_window_set_kiosk        (QrsWindow      *self,
                                          gboolean        kiosk);
