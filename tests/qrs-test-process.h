@@ -14,8 +14,9 @@
 G_BEGIN_DECLS
 
 /* The real programs as separate processes: qr-signin, qr-signin-emulator
- * and an X server of the test's own, found through $QRS_APP_BINARY and
- * $QRS_EMULATOR_BINARY (tests/meson.build sets them).
+ * and an X server of the test's own. The programs are found through
+ * $QRS_APP_BINARY and $QRS_EMULATOR_BINARY, the app's schema through
+ * $QRS_SCHEMA_DIR (set by the meson.build of the suites that use them).
  */
 
 /* How long a process gets to start, answer or exit before the test fails. */
