@@ -10,7 +10,9 @@
 #include "qrs-test-harness.h"
 #include "qrs-test-wait.h"
 
-/* How long, in real time, the clock may take to get anywhere. */
+/* Real time a test may spend running the clock up to a condition, and
+ * waiting for downloads, before it fails.
+ */
 #define RUN_TIMEOUT_MS 20000
 #define IO_TIMEOUT_MS  10000
 
