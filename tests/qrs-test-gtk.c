@@ -8,7 +8,30 @@
 #include <glib/gstdio.h>
 
 #include "qrs-test-gtk.h"
+#include "qrs-test-wait.h"
 #include "qrs-test-zbar.h"
+
+/* gtk_test_init(), with GTK's animations off: stack crossfades and
+ * revealers jump to their end, so a test waits for the next frame rather
+ * than for a transition, and renders the state, not a moment on the way.
+ */
+void
+qrs_test_gtk_init (int    *argc,
+                   char ***argv)
+{
+  gtk_test_init (argc, argv, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+}
+
+/* Handles whatever is pending (a new page, a resize) and returns once a
+ * frame that shows it has been laid out and painted.
+ */
+void
+qrs_test_wait_for_frame (GtkWidget *widget)
+{
+  qrs_test_drain_main_context ();
+  gtk_test_widget_wait_for_draw (widget);
+}
 
 /* Presents @window and returns once it has been laid out and painted. */
 void
@@ -18,9 +41,7 @@ qrs_test_show_and_wait (GtkWindow *window)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
   /* Let pending resizes settle, then wait for the frame that shows them. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  qrs_test_wait_for_frame (GTK_WIDGET (window));
 }
 
 /**

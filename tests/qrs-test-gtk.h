@@ -11,7 +11,10 @@
 
 G_BEGIN_DECLS
 
+void             qrs_test_gtk_init             (int             *argc,
+                                                char          ***argv);
 void             qrs_test_show_and_wait        (GtkWindow       *window);
+void             qrs_test_wait_for_frame       (GtkWidget       *widget);
 cairo_surface_t *qrs_test_render_widget        (GtkWidget       *widget);
 GPtrArray       *qrs_test_decode_surface       (cairo_surface_t *surface,
                                                 const GdkRGBA   *underlay);

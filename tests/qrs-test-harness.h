@@ -57,7 +57,6 @@ typedef struct {
   QrsTokenSet *token_set;
   guint finished;
   double random;
-  gboolean timed_out;
 } QrsTestHarness;
 
 typedef gboolean (*QrsTestCondition) (QrsTestHarness *fixture, gconstpointer data);

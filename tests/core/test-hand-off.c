@@ -19,6 +19,8 @@
 #include "qrs-config.h"
 #include "qrs-core-enums.h"
 #include "qrs-hand-off.h"
+#include "qrs-test-log.h"
+#include "qrs-test-wait.h"
 
 /* The hand-off: the exact JSON line, writing it to a pipe whoever reads
  * it (or nobody), and the kiosk's on-success command — what it gets on
@@ -41,44 +43,20 @@
   "\"user\":{\"display_name\":\"Alice Example\","                   \
   "\"photo\":\"https://files.example.com/avatar/alice.png\"}}"
 
+/* How long any one command may take, whatever its own limit. */
+#define COMMAND_TIMEOUT_MS 30000
+
 static char *tmp_dir;
-static GString *captured_log;
 
-/* Every log line, debug ones too, is kept to be searched for secrets, and
- * kept off stdout (where GTest would print debug lines).
+/* Every log line, debug ones too, is kept (qrs-test-log.c) to be searched
+ * for secrets.
  */
-static GLogWriterOutput
-capture_log (GLogLevelFlags   log_level,
-             const GLogField *fields,
-             gsize            n_fields,
-             gpointer         user_data)
-{
-  for (gsize i = 0; i < n_fields; i++)
-    {
-      if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
-        {
-          if (fields[i].length < 0)
-            g_string_append (captured_log, fields[i].value);
-          else
-            g_string_append_len (captured_log, fields[i].value, fields[i].length);
-          g_string_append_c (captured_log, '\n');
-        }
-    }
-
-  if (log_level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
-    return g_log_writer_default (log_level, fields, n_fields, user_data);
-
-  return G_LOG_WRITER_HANDLED;
-}
-
 static void
 assert_no_secret_logged (void)
 {
   static const char * const secrets[] = { SECRET_ACCESS, SECRET_ID, SECRET_REFRESH, SECRET_CLIENT, NULL };
 
-  for (guint i = 0; secrets[i] != NULL; i++)
-    if (strstr (captured_log->str, secrets[i]) != NULL)
-      g_error ("A secret reached the log:\n%s", captured_log->str);
+  qrs_test_log_assert_absent (secrets);
 }
 
 static QrsTokenSet *
@@ -374,6 +352,12 @@ on_run_done (GObject      *source,
 }
 
 static gboolean
+has_result (gpointer user_data)
+{
+  return *(GAsyncResult **) user_data != NULL;
+}
+
+static gboolean
 run_command (const char    *command_line,
              const char    *json,
              guint          timeout_seconds,
@@ -385,8 +369,7 @@ run_command (const char    *command_line,
   gint64 start = g_get_monotonic_time ();
 
   qrs_hand_off_run_command_async (command_line, json, timeout_seconds, cancellable, on_run_done, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (qrs_test_wait_until (has_result, &result, 0, COMMAND_TIMEOUT_MS));
 
   if (elapsed_ms != NULL)
     *elapsed_ms = (g_get_monotonic_time () - start) / 1000;
@@ -437,7 +420,7 @@ test_command_stdin (void)
   g_remove (out);
 
   /* The flow is logged, the tokens are not (run_command checked). */
-  g_assert_nonnull (strstr (captured_log->str, "Running the on-success command \"sh\""));
+  g_assert_nonnull (strstr (qrs_test_log_get_captured (), "Running the on-success command \"sh\""));
 }
 
 static void
@@ -640,8 +623,9 @@ test_command_timeout (void)
 }
 
 static gboolean
-process_is_gone (const char *pid)
+process_is_gone (gpointer user_data)
 {
+  const char *pid = user_data;
   g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
   g_autofree char *stat = NULL;
   const char *state;
@@ -663,7 +647,6 @@ test_command_timeout_kills_group (void)
   g_autofree char *pid = NULL;
   g_autoptr(GError) error = NULL;
   gint64 elapsed_ms;
-  gint64 deadline;
 
   /* What the command started goes with it. */
   g_assert_false (run_command (command, json, 1, NULL, &elapsed_ms, &error));
@@ -674,10 +657,8 @@ test_command_timeout_kills_group (void)
   g_strstrip (pid);
   g_assert_cmpuint (strlen (pid), >, 0);
 
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (!process_is_gone (pid) && g_get_monotonic_time () < deadline)
-    g_usleep (10000);
-  g_assert_true (process_is_gone (pid));
+  /* Nothing here hears of its end: look every 10 ms. */
+  g_assert_true (qrs_test_wait_until (process_is_gone, pid, 10, 5000));
   g_remove (out);
 }
 
@@ -747,19 +728,14 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const char * const quiet_domains[] = { "qr-signin-core", "GLib", "GLib-GIO" };
+  /* GTest would also print their debug lines on stdout, which one test
+   * watches: they go to the capture only.
+   */
+  static const char * const quiet_domains[] = { "qr-signin-core", "GLib", "GLib-GIO", NULL };
   int status;
 
-  captured_log = g_string_new (NULL);
-  g_log_set_writer_func (capture_log, NULL, NULL);
-
   g_test_init (&argc, &argv, NULL);
-
-  /* GTest would also print debug lines to stdout, which one test watches:
-   * send them to capture_log() only.
-   */
-  for (guint i = 0; i < G_N_ELEMENTS (quiet_domains); i++)
-    g_log_set_handler (quiet_domains[i], G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, g_log_default_handler, NULL);
+  qrs_test_log_capture_init (quiet_domains);
 
   /* The tests prove SIGPIPE is handled by the code under test. */
   g_assert_true (signal (SIGPIPE, SIG_DFL) != SIG_ERR);
@@ -795,7 +771,6 @@ main (int   argc,
 
   g_rmdir (tmp_dir);
   g_free (tmp_dir);
-  g_string_free (captured_log, TRUE);
 
   return status;
 }

@@ -11,6 +11,7 @@
 
 #include "qrs-qr-view.h"
 #include "qrs-test-gtk.h"
+#include "qrs-test-wait.h"
 
 #define URL_CONTENT "https://example.genauth.ai/login?qrcodeId=SzZrszCJNCFfVBDUCKLDtAYNBR96SK"
 #define JSON_CONTENT "{\"scene\":\"APP_AUTH\",\"random\":\"aB3dE5gH7j\",\"displayName\":\"李雷 · Zoë\"}"
@@ -38,8 +39,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   g_object_add_weak_pointer (G_OBJECT (fixture->view), (gpointer *) &fixture->view);
   gtk_window_destroy (fixture->window);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  qrs_test_drain_main_context ();
   g_assert_null (fixture->view);
 }
 
@@ -299,7 +299,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
+  qrs_test_gtk_init (&argc, &argv);
   adw_init ();
 
 #define ADD(path, func) \

@@ -15,6 +15,7 @@
 #include "qrs-qr-view.h"
 #include "qrs-test-gtk.h"
 #include "qrs-test-harness.h"
+#include "qrs-test-wait.h"
 #include "qrs-test-zbar.h"
 #include "qrs-sign-in-view.h"
 #include "qrs-window.h"
@@ -49,8 +50,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  qrs_test_drain_main_context ();
   qrs_test_harness_tear_down (&fixture->harness, NULL);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
@@ -74,7 +74,9 @@ label_of (Fixture    *fixture,
   return gtk_label_get_label (GTK_LABEL (child (fixture, name)));
 }
 
-/* Lets GTK settle (transitions, redraws) and renders the window. */
+/* Renders the window as the next frame shows it (with animations off,
+ * a new page is there at once, with no crossfade to wait out).
+ */
 static cairo_surface_t *
 snapshot_state (Fixture    *fixture,
                 const char *name)
@@ -82,14 +84,7 @@ snapshot_state (Fixture    *fixture,
   cairo_surface_t *surface;
   g_autofree char *path = NULL;
 
-  /* Crossfades take 200 ms; wait them out in real time. */
-  for (guint i = 0; i < 30; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (10 * 1000);
-    }
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  qrs_test_wait_for_frame (GTK_WIDGET (fixture->window));
 
   surface = qrs_test_render_widget (GTK_WIDGET (fixture->window));
   path = qrs_test_save_surface (surface, name);
@@ -235,24 +230,27 @@ test_pending_dark (Fixture       *fixture,
   assert_qr_decodes (fixture, "window-pending-dark", expected);
 }
 
+static gboolean
+time_left_changed (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  return !g_str_equal (label_of (fixture, "time_left_label"), "Expires in 2:00");
+}
+
 static void
 test_countdown (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autofree char *first = NULL;
-
   start_and_wait_pending (fixture);
-  first = g_strdup (label_of (fixture, "time_left_label"));
-  g_assert_cmpstr (first, ==, "Expires in 2:00");
+  g_assert_cmpstr (label_of (fixture, "time_left_label"), ==, "Expires in 2:00");
 
-  /* 20 s of clock time pass; the next tick (once a second) shows it. */
+  /* 20 s of clock time pass; the next tick (once a second of real time)
+   * shows it.
+   */
   qrs_test_run_for (&fixture->harness, 20000);
   qrs_test_run_until (&fixture->harness, qrs_test_never, NULL, 0);
-  for (guint i = 0; i < 150 && g_str_equal (label_of (fixture, "time_left_label"), first); i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10 * 1000);
-    }
+  g_assert_true (qrs_test_wait_until (time_left_changed, fixture, 0, 3000));
   g_assert_cmpstr (label_of (fixture, "time_left_label"), ==, "Expires in 1:40");
   gtk_test_accessible_assert_property (child (fixture, "qr_view"), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Sign-in QR code, expires in 1 minute 40 seconds");
@@ -387,6 +385,21 @@ test_error (Fixture       *fixture,
   cairo_surface_destroy (surface);
 }
 
+static gboolean
+is_reconnecting (QrsTestHarness *harness,
+                 gconstpointer   data)
+{
+  return qrs_sign_in_get_connection (harness->sign_in) == QRS_CONNECTION_RECONNECTING;
+}
+
+static gboolean
+nothing_in_flight (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  return fixture->harness.recorder->in_flight == 0;
+}
+
 static void
 test_reconnecting (Fixture       *fixture,
                    gconstpointer  user_data)
@@ -401,16 +414,7 @@ test_reconnecting (Fixture       *fixture,
   qrs_emulator_inject_fault (fixture->harness.emulator, QRS_EMULATOR_ENDPOINT_CHECK_QRCODE_STATUS,
                              QRS_EMULATOR_FAULT_HTTP500, 3, 0, 0, &error);
   g_assert_no_error (error);
-  while (qrs_sign_in_get_connection (fixture->harness.sign_in) != QRS_CONNECTION_RECONNECTING)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        {
-          if (fixture->harness.recorder->in_flight == 0)
-            qrs_test_advance_to_next (&fixture->harness);
-          else
-            g_main_context_iteration (NULL, TRUE);
-        }
-    }
+  g_assert_true (qrs_test_run_until (&fixture->harness, is_reconnecting, NULL, 60000));
 
   /* A notice over the still-valid code, with "Retry Now". */
   g_assert_true (gtk_revealer_get_reveal_child (revealer));
@@ -421,8 +425,7 @@ test_reconnecting (Fixture       *fixture,
   cairo_surface_destroy (surface);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.retry", NULL));
-  while (fixture->harness.recorder->in_flight > 0)
-    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (qrs_test_wait_until (nothing_in_flight, fixture, 0, 10000));
   g_assert_false (gtk_revealer_get_reveal_child (revealer));
 }
 
@@ -475,7 +478,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  gtk_test_init (&argc, &argv, NULL);
+  qrs_test_gtk_init (&argc, &argv);
   adw_init ();
 
   app = qrs_application_new ();
