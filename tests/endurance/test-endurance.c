@@ -113,7 +113,7 @@ static const Injection injections[] = {
   {  40, EXCHANGE, "malformed",      1,  0 },
   {  44, GENE,     "malformed",      2,  0 },
   {  48, CHECK,    "malformed",      1,  0 },
-  {  50, EXCHANGE, "wrong-type",     2,  0 },
+  {  50, EXCHANGE, "wrong-type",     1,  0 },  /* refused: see sign_in () */
   {  52, GENE,     "wrong-type",     1,  0 },
   {  56, CHECK,    "wrong-type",     2,  0 },
   {  60, CHECK,    "http500",        1,  0 },
@@ -182,6 +182,7 @@ typedef struct {
   gint64 started_at;
   guint n_injected;        /* injections made */
   guint n_spoiled;         /* answers the emulator was told to spoil */
+  guint extra_codes;       /* codes made again after a refused sign-in */
 } Endurance;
 
 /*
@@ -435,9 +436,14 @@ static char *
 wait_for_code (Endurance *e,
                guint      n)
 {
-  g_autofree char *when = g_strdup_printf ("waiting for code %u", n);
-  CodeWait wait = { e, n, { 0, } };
+  g_autofree char *when = NULL;
+  CodeWait wait = { e, 0, { 0, } };
   char *id;
+
+  /* Codes the kiosk made again after a refused sign-in come on top. */
+  n += e->extra_codes;
+  wait.n = n;
+  when = g_strdup_printf ("waiting for code %u", n);
 
   if (!qrs_test_wait_until (kiosk_made_code, &wait, POLL_MS, STEP_TIMEOUT_MS))
     FAIL (e, "No code %u after %d ms: the newest, %u, is %s", n, STEP_TIMEOUT_MS,
@@ -613,22 +619,31 @@ measure (Endurance  *e,
  * The test
  */
 
-/* The person scans, reads the phone while the kiosk shows their name, and
- * confirms.
+/* Whether the ticket exchange of @code is answered with tokens the kiosk
+ * cannot use under a success: the ticket is spent then, and the kiosk must
+ * not try it again but start over (test-sign-in holds it to that too).
  */
-static void
-sign_in (Endurance  *e,
-         guint       code,
-         const char *qrcode_id)
+static gboolean
+exchange_refused (guint code)
 {
-  guint n = code / SIGN_IN_EVERY;
+  for (guint i = 0; i < G_N_ELEMENTS (injections); i++)
+    if (injections[i].code == code && g_str_equal (injections[i].endpoint, EXCHANGE) &&
+        g_str_equal (injections[i].mode, "wrong-type"))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+scan_and_confirm (Endurance  *e,
+                  guint       code,
+                  const char *qrcode_id,
+                  const char *name)
+{
   g_autoptr(GError) error = NULL;
   guint spoiled;
 
-  inject_at (e, code, EXCHANGE);
-  inject_at (e, code, GENE);
-
-  CHECK_HOOK (e, qrs_test_server_phone (e->server, qrcode_id, "SCAN", names[n - 1], &error), error);
+  CHECK_HOOK (e, qrs_test_server_phone (e->server, qrcode_id, "SCAN", name, &error), error);
   /* Every poll answered from here on was asked after the scan: once one
    * more than were spoiled has been answered, the kiosk saw it.
    */
@@ -636,6 +651,33 @@ sign_in (Endurance  *e,
   spoiled = inject_at (e, code, CHECK);
   wait_for_polls (e, spoiled + 1, "after a scan");
   CHECK_HOOK (e, qrs_test_server_phone (e->server, qrcode_id, "CONFIRM", NULL, &error), error);
+}
+
+/* The person scans, reads the phone while the kiosk shows their name, and
+ * confirms. When the exchange is refused, the kiosk shows the problem and
+ * a new code by itself, and the person signs in again on that one.
+ */
+static void
+sign_in (Endurance  *e,
+         guint       code,
+         const char *qrcode_id)
+{
+  guint n = code / SIGN_IN_EVERY;
+
+  inject_at (e, code, EXCHANGE);
+  inject_at (e, code, GENE);
+
+  scan_and_confirm (e, code, qrcode_id, names[n - 1]);
+
+  if (exchange_refused (code))
+    {
+      g_autofree char *again = NULL;
+
+      e->extra_codes++;
+      again = wait_for_code (e, code);
+      g_test_message ("[%5.1f s] sign-in %u refused as it should be: again on a new code", elapsed_s (e), n);
+      scan_and_confirm (e, 0, again, names[n - 1]);
+    }
 
   wait_for_sign_in (e, n);
   g_test_message ("[%5.1f s] sign-in %u/%u on code %u: %s", elapsed_s (e), n, N_SIGN_INS, code, names[n - 1]);
