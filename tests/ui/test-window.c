@@ -12,6 +12,7 @@
 #include <adwaita.h>
 
 #include "qrs-application.h"
+#include "qrs-qr-matrix.h"
 #include "qrs-qr-view.h"
 #include "qrs-test-gtk.h"
 #include "qrs-test-harness.h"
@@ -143,6 +144,13 @@ start_and_wait_pending (Fixture *fixture)
   qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_PENDING);
 }
 
+static const char *
+visible_child (Fixture    *fixture,
+               const char *stack)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (child (fixture, stack)));
+}
+
 static void
 test_loading (Fixture       *fixture,
               gconstpointer  user_data)
@@ -158,6 +166,7 @@ test_loading (Fixture       *fixture,
   g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "loading");
   g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
   g_assert_cmpstr (label_of (fixture, "caption"), ==, "Getting a sign-in code…");
+  g_assert_cmpstr (visible_child (fixture, "status_stack"), ==, "caption");
   surface = snapshot_state (fixture, "window-loading");
   cairo_surface_destroy (surface);
   before_w = gtk_widget_get_width (child (fixture, "code_stack"));
@@ -173,6 +182,9 @@ test_loading (Fixture       *fixture,
   g_assert_false (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
 }
 
+/* A heading, and three numbered steps that name the app to scan with, read
+ * by a screen reader as the code's description.
+ */
 static void
 test_pending_local (Fixture       *fixture,
                     gconstpointer  user_data)
@@ -181,12 +193,23 @@ test_pending_local (Fixture       *fixture,
   start_and_wait_pending (fixture);
 
   g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "qr");
-  g_assert_cmpstr (label_of (fixture, "caption"), ==, "Scan with your phone to sign in");
-  g_assert_cmpstr (label_of (fixture, "time_left_label"), ==, "Expires in 2:00");
+  g_assert_cmpstr (label_of (fixture, "heading"), ==, "Sign in with your phone");
+  g_assert_cmpstr (label_of (fixture, "step1_label"), ==, "Open the GenAuth app on your phone (not the camera)");
+  g_assert_cmpstr (label_of (fixture, "step2_label"), ==, "Tap Scan");
+  g_assert_cmpstr (label_of (fixture, "step3_label"), ==, "Point your phone at this code");
+  g_assert_cmpstr (visible_child (fixture, "info_stack"), ==, "steps");
+  g_assert_false (gtk_widget_get_visible (child (fixture, "device_box")));
   gtk_test_accessible_assert_property (child (fixture, "qr_view"), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                       "Sign-in QR code, expires in 2 minutes");
+                                       "Sign-in QR code");
+  gtk_test_accessible_assert_property (child (fixture, "qr_view"), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "1. Open the GenAuth app on your phone (not the camera). "
+                                       "2. Tap Scan. 3. Point your phone at this code.");
   assert_qr_decodes (fixture, "window-pending-local",
                      qrs_code_get_qr_content (qrs_sign_in_get_code (fixture->harness.sign_in)));
+
+  /* The app is whichever the deployment uses. */
+  qrs_window_set_service_name (fixture->window, "Acme Pass");
+  g_assert_cmpstr (label_of (fixture, "step1_label"), ==, "Open the Acme Pass app on your phone (not the camera)");
 }
 
 static gboolean
@@ -230,30 +253,46 @@ test_pending_dark (Fixture       *fixture,
   assert_qr_decodes (fixture, "window-pending-dark", expected);
 }
 
-static gboolean
-time_left_changed (gpointer user_data)
-{
-  Fixture *fixture = user_data;
-
-  return !g_str_equal (label_of (fixture, "time_left_label"), "Expires in 2:00");
-}
-
+/* While the next code comes by itself nothing is counted until its last
+ * half minute, and then it is "New code in"; the code after which the
+ * person has to ask says "Expires in" all along; after the scan, nothing.
+ * Every tick is on the model's clock.
+ */
 static void
 test_countdown (Fixture       *fixture,
                 gconstpointer  user_data)
 {
   start_and_wait_pending (fixture);
+  g_assert_true (qrs_sign_in_get_renews_itself (fixture->harness.sign_in));
+  g_assert_cmpstr (label_of (fixture, "time_left_label"), ==, "");
+  g_assert_cmpstr (visible_child (fixture, "status_stack"), ==, "time-left");
+
+  qrs_test_run_for (&fixture->harness, 89000);
+  g_assert_cmpstr (label_of (fixture, "time_left_label"), ==, "");
+  qrs_test_run_for (&fixture->harness, 1000);
+  g_assert_cmpstr (label_of (fixture, "time_left_label"), ==, "New code in 0:30");
+  qrs_test_run_for (&fixture->harness, 1000);
+  g_assert_cmpstr (label_of (fixture, "time_left_label"), ==, "New code in 0:29");
+  snapshot_state (fixture, "window-countdown-renews");
+
+  /* After the scan there is nothing to count. */
+  qrs_test_phone (&fixture->harness, QRS_EMULATOR_ACTION_SCAN, "Ada");
+  qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_SCANNED);
+  g_assert_cmpstr (label_of (fixture, "time_left_label"), ==, "");
+}
+
+static void
+test_countdown_last (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  qrs_sign_in_set_auto_refresh_cap (fixture->harness.sign_in, 0);
+  start_and_wait_pending (fixture);
+  g_assert_false (qrs_sign_in_get_renews_itself (fixture->harness.sign_in));
   g_assert_cmpstr (label_of (fixture, "time_left_label"), ==, "Expires in 2:00");
 
-  /* 20 s of clock time pass; the next tick (once a second of real time)
-   * shows it.
-   */
   qrs_test_run_for (&fixture->harness, 20000);
-  qrs_test_run_until (&fixture->harness, qrs_test_never, NULL, 0);
-  g_assert_true (qrs_test_wait_until (time_left_changed, fixture, 0, 3000));
   g_assert_cmpstr (label_of (fixture, "time_left_label"), ==, "Expires in 1:40");
-  gtk_test_accessible_assert_property (child (fixture, "qr_view"), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                       "Sign-in QR code, expires in 1 minute 40 seconds");
+  snapshot_state (fixture, "window-countdown-last");
 }
 
 static gboolean
@@ -271,20 +310,43 @@ test_scanned (Fixture       *fixture,
               gconstpointer  user_data)
 {
   AdwAvatar *avatar = ADW_AVATAR (child (fixture, "avatar"));
+  int heading_y, code_w;
+  graphene_point_t point;
   cairo_surface_t *surface;
 
   start_and_wait_pending (fixture);
+  qrs_test_wait_for_frame (GTK_WIDGET (fixture->window));
+  g_assert_true (gtk_widget_compute_point (child (fixture, "heading"), GTK_WIDGET (fixture->window),
+                                           &GRAPHENE_POINT_INIT (0, 0), &point));
+  heading_y = (int) point.y;
+  code_w = gtk_widget_get_width (child (fixture, "code_stack"));
+
   qrs_test_phone (&fixture->harness, QRS_EMULATOR_ACTION_SCAN, "Ada Lovelace");
   qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_SCANNED);
 
+  /* The person instead of the code, and what to do now. */
   g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "person");
+  g_assert_cmpstr (label_of (fixture, "heading"), ==, "Confirm on your phone");
   g_assert_cmpstr (label_of (fixture, "name_label"), ==, "Ada Lovelace");
-  g_assert_cmpstr (label_of (fixture, "caption"), ==, "Confirm on your phone");
   g_assert_cmpstr (adw_avatar_get_text (avatar), ==, "Ada Lovelace");
+  g_assert_cmpstr (visible_child (fixture, "info_stack"), ==, "scanned");
+  g_assert_true (gtk_widget_get_visible (child (fixture, "not_you_button")));
 
   qrs_test_wait_io (&fixture->harness, avatar_has_photo);
   surface = snapshot_state (fixture, "window-scanned");
   cairo_surface_destroy (surface);
+
+  /* Nothing moved. */
+  g_assert_true (gtk_widget_compute_point (child (fixture, "heading"), GTK_WIDGET (fixture->window),
+                                           &GRAPHENE_POINT_INIT (0, 0), &point));
+  g_assert_cmpint ((int) point.y, ==, heading_y);
+  g_assert_cmpint (gtk_widget_get_width (child (fixture, "code_stack")), ==, code_w);
+
+  /* "Not you? Show a new code": a new code, at once. */
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (child (fixture, "not_you_button"))), ==, "win.refresh");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.refresh", NULL));
+  qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_PENDING);
+  g_assert_cmpuint (fixture->harness.recorder->creates, ==, 2);
 }
 
 static void
@@ -301,7 +363,7 @@ test_authorized (Fixture       *fixture,
 
   g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "authorized");
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (fixture, "authorized_page"))),
-                   ==, "Signed in as Grace");
+                   ==, "Signed In as Grace");
   surface = snapshot_state (fixture, "window-authorized");
   cairo_surface_destroy (surface);
 
@@ -315,6 +377,7 @@ static void
 test_cancelled (Fixture       *fixture,
                 gconstpointer  user_data)
 {
+  AdwStatusPage *page = ADW_STATUS_PAGE (child (fixture, "cancelled_page"));
   cairo_surface_t *surface;
 
   start_and_wait_pending (fixture);
@@ -323,11 +386,23 @@ test_cancelled (Fixture       *fixture,
   qrs_test_phone (&fixture->harness, QRS_EMULATOR_ACTION_CANCEL, NULL);
   qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_CANCELLED);
 
+  /* A short title, a description, and a new code on offer. */
   g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "cancelled");
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "Sign-In Declined");
+  g_assert_cmpstr (adw_status_page_get_description (page), ==,
+                   "The sign-in was declined on the phone. You can sign in with a new code.");
+  g_assert_true (gtk_widget_get_visible (child (fixture, "new_code_button")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (child (fixture, "new_code_button"))), ==, "_Show a New Code");
   surface = snapshot_state (fixture, "window-cancelled");
   cairo_surface_destroy (surface);
 
-  /* "Try Again" is the model's retry: a new code. */
+  /* A kiosk has nobody to click: it says a code is coming. */
+  qrs_window_set_kiosk (fixture->window, TRUE);
+  g_assert_false (gtk_widget_get_visible (child (fixture, "new_code_button")));
+  g_assert_cmpstr (adw_status_page_get_description (page), ==, "A new code will appear in a moment.");
+  qrs_window_set_kiosk (fixture->window, FALSE);
+
+  /* "Show a New Code" is the model's retry: a new code. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.retry", NULL));
   qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_PENDING);
   g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "qr");
@@ -346,6 +421,8 @@ test_expired (Fixture       *fixture,
   qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_EXPIRED);
 
   g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "expired");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (fixture, "expired_page"))),
+                   ==, "This Code Has Expired");
   surface = snapshot_state (fixture, "window-expired");
   cairo_surface_destroy (surface);
 
@@ -359,6 +436,7 @@ static void
 test_error (Fixture       *fixture,
             gconstpointer  user_data)
 {
+  AdwStatusPage *page = ADW_STATUS_PAGE (child (fixture, "error_page"));
   GtkWidget *request_id_box = child (fixture, "request_id_box");
   cairo_surface_t *surface;
   const char *request_id;
@@ -368,9 +446,11 @@ test_error (Fixture       *fixture,
   qrs_sign_in_start (fixture->harness.sign_in);
   qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_ERROR);
 
+  /* The server answered: it reported a problem, in its own words. */
   g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "error");
-  g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (child (fixture, "error_page"))),
-                   ==, qrs_sign_in_get_error_message (fixture->harness.sign_in));
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "The Sign-In Server Reported a Problem");
+  g_assert_cmpstr (adw_status_page_get_description (page), ==,
+                   qrs_sign_in_get_error_message (fixture->harness.sign_in));
   request_id = qrs_sign_in_get_request_id (fixture->harness.sign_in);
   g_assert_nonnull (request_id);
   expected = g_strdup_printf ("Request ID: %s", request_id);
@@ -378,11 +458,30 @@ test_error (Fixture       *fixture,
   g_assert_true (gtk_widget_get_visible (request_id_box));
   g_assert_true (gtk_label_get_selectable (GTK_LABEL (child (fixture, "request_id_label"))));
   /* The server's words are in the message already: not shown twice. */
-  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (child (fixture, "error_page"))),
+  g_assert_nonnull (strstr (adw_status_page_get_description (page),
                             qrs_sign_in_get_server_message (fixture->harness.sign_in)));
   g_assert_false (gtk_widget_get_visible (child (fixture, "server_message_label")));
+  /* A window waits for the person: no retry countdown. */
+  g_assert_false (gtk_widget_get_visible (child (fixture, "retry_label")));
   surface = snapshot_state (fixture, "window-error");
   cairo_surface_destroy (surface);
+}
+
+/* A kiosk says when it tries again after an error. */
+static void
+test_error_kiosk (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  qrs_emulator_set_app_id (fixture->harness.emulator, "another-app");
+  qrs_sign_in_set_kiosk (fixture->harness.sign_in, TRUE);
+  qrs_window_set_kiosk (fixture->window, TRUE);
+  qrs_sign_in_start (fixture->harness.sign_in);
+  qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_ERROR);
+
+  g_assert_true (gtk_widget_get_visible (child (fixture, "retry_label")));
+  g_assert_cmpstr (label_of (fixture, "retry_label"), ==, "Trying again in 0:05");
+  qrs_test_run_for (&fixture->harness, 2000);
+  g_assert_cmpstr (label_of (fixture, "retry_label"), ==, "Trying again in 0:03");
 }
 
 static gboolean
@@ -400,50 +499,82 @@ nothing_in_flight (gpointer user_data)
   return fixture->harness.recorder->in_flight == 0;
 }
 
+/* Two kinds of trouble, told apart: a server that answers with a problem
+ * (its words shown), and one that cannot be reached. The code stays, dimmed,
+ * and does not shrink: the notice takes the heading's place.
+ */
 static void
-test_reconnecting (Fixture       *fixture,
-                   gconstpointer  user_data)
+assert_trouble (Fixture          *fixture,
+                QrsEmulatorFault  fault,
+                guint             count,
+                const char       *expected_start,
+                const char       *screenshot)
 {
   g_autoptr(GError) error = NULL;
-  GtkRevealer *revealer = GTK_REVEALER (child (fixture, "connection_revealer"));
-  cairo_surface_t *surface;
+  int qr_w, qr_h;
 
   start_and_wait_pending (fixture);
-  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+  qrs_test_wait_for_frame (GTK_WIDGET (fixture->window));
+  g_assert_cmpstr (visible_child (fixture, "banner_stack"), ==, "heading");
+  g_assert_false (gtk_widget_has_css_class (child (fixture, "qr_view"), "dimmed"));
+  qr_w = gtk_widget_get_width (child (fixture, "qr_view"));
+  qr_h = gtk_widget_get_height (child (fixture, "qr_view"));
 
   qrs_emulator_inject_fault (fixture->harness.emulator, QRS_EMULATOR_ENDPOINT_CHECK_QRCODE_STATUS,
-                             QRS_EMULATOR_FAULT_HTTP500, 3, 0, 0, &error);
+                             fault, count, 0, 0, &error);
   g_assert_no_error (error);
   g_assert_true (qrs_test_run_until (&fixture->harness, is_reconnecting, NULL, 60000));
 
-  /* A notice over the still-valid code, with "Retry Now". */
-  g_assert_true (gtk_revealer_get_reveal_child (revealer));
+  g_assert_cmpstr (visible_child (fixture, "banner_stack"), ==, "banner");
   g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "qr");
-  g_assert_cmpstr (label_of (fixture, "connection_label"), ==,
-                   "The sign-in server cannot be reached. Trying again…");
-  surface = snapshot_state (fixture, "window-reconnecting");
-  cairo_surface_destroy (surface);
+  g_assert_true (g_str_has_prefix (label_of (fixture, "connection_label"), expected_start));
+  g_assert_nonnull (strstr (label_of (fixture, "connection_label"), "Trying again in 0:"));
+  g_assert_true (gtk_widget_has_css_class (child (fixture, "qr_view"), "dimmed"));
+  snapshot_state (fixture, screenshot);
+  g_assert_cmpint (gtk_widget_get_width (child (fixture, "qr_view")), ==, qr_w);
+  g_assert_cmpint (gtk_widget_get_height (child (fixture, "qr_view")), ==, qr_h);
 
+  qrs_emulator_clear_faults (fixture->harness.emulator);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.retry", NULL));
   g_assert_true (qrs_test_wait_until (nothing_in_flight, fixture, 0, 10000));
-  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+  g_assert_cmpstr (visible_child (fixture, "banner_stack"), ==, "heading");
+  g_assert_false (gtk_widget_has_css_class (child (fixture, "qr_view"), "dimmed"));
+}
+
+static void
+test_reconnecting_server (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  assert_trouble (fixture, QRS_EMULATOR_FAULT_HTTP500, 3,
+                  "The sign-in server reported a problem: “Internal server error”",
+                  "window-trouble-server");
+}
+
+static void
+test_reconnecting_unreachable (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  /* libsoup may send a request again when a kept-alive connection was
+   * closed under it: more drops than failures are needed.
+   */
+  assert_trouble (fixture, QRS_EMULATOR_FAULT_DROP, 20,
+                  "Can’t reach the sign-in server. Trying again in 0:",
+                  "window-trouble-unreachable");
 }
 
 static void
 test_offline (Fixture       *fixture,
               gconstpointer  user_data)
 {
-  GtkRevealer *revealer = GTK_REVEALER (child (fixture, "connection_revealer"));
-
   start_and_wait_pending (fixture);
   test_network_monitor_set_available (fixture->harness.monitor, FALSE);
 
-  g_assert_true (gtk_revealer_get_reveal_child (revealer));
+  g_assert_cmpstr (visible_child (fixture, "banner_stack"), ==, "banner");
   g_assert_cmpstr (label_of (fixture, "connection_label"), ==,
                    "This computer is offline. The code will be checked again when it is back online.");
 
   test_network_monitor_set_available (fixture->harness.monitor, TRUE);
-  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+  g_assert_cmpstr (visible_child (fixture, "banner_stack"), ==, "heading");
 }
 
 static void
@@ -466,9 +597,39 @@ test_accessible_pages (Fixture       *fixture,
 {
   gtk_test_accessible_assert_role (child (fixture, "qr_view"), GTK_ACCESSIBLE_ROLE_IMG);
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (fixture, "cancelled_page"))),
-                   ==, "Sign-in was declined on the phone");
+                   ==, "Sign-In Declined");
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (fixture, "expired_page"))),
-                   ==, "This code has expired");
+                   ==, "This Code Has Expired");
+}
+
+/* In a kiosk the code owns the screen in whole pixels per module, with
+ * the steps beside it in large type; there is no header bar.
+ */
+static void
+test_kiosk_layout (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  QrsQrView *view = QRS_QR_VIEW (child (fixture, "qr_view"));
+  GtkWidget *header = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                                  QRS_TYPE_WINDOW, "header_bar"));
+  guint modules;
+  int side;
+
+  qrs_sign_in_set_fetch_qr_image (fixture->harness.sign_in, FALSE);
+  qrs_window_set_kiosk (fixture->window, TRUE);
+  gtk_window_unfullscreen (GTK_WINDOW (fixture->window));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 720);
+  start_and_wait_pending (fixture);
+  qrs_test_wait_for_frame (GTK_WIDGET (fixture->window));
+  snapshot_state (fixture, "window-kiosk");
+
+  g_assert_false (gtk_widget_get_visible (header));
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (child (fixture, "box")), "kiosk"));
+  modules = qrs_qr_matrix_get_width (qrs_qr_view_get_matrix (view)) + 2 * QRS_QR_MATRIX_QUIET_ZONE;
+  side = MIN (gtk_widget_get_width (GTK_WIDGET (view)), gtk_widget_get_height (GTK_WIDGET (view)));
+  /* At least 55 % of the short side, and more than the window's 6 px. */
+  g_assert_cmpint ((side / modules) * modules, >=, 720 * 55 / 100);
+  g_assert_cmpint (side / modules, >, 6);
 }
 
 int
@@ -493,15 +654,19 @@ main (int   argc,
   ADD ("/window/pending/server", test_pending_server);
   ADD ("/window/pending/dark", test_pending_dark);
   ADD ("/window/pending/countdown", test_countdown);
+  ADD ("/window/pending/countdown-last", test_countdown_last);
   ADD ("/window/scanned", test_scanned);
   ADD ("/window/authorized", test_authorized);
   ADD ("/window/cancelled", test_cancelled);
   ADD ("/window/expired", test_expired);
   ADD ("/window/error", test_error);
-  ADD ("/window/reconnecting", test_reconnecting);
+  ADD ("/window/error/kiosk", test_error_kiosk);
+  ADD ("/window/trouble/server", test_reconnecting_server);
+  ADD ("/window/trouble/unreachable", test_reconnecting_unreachable);
   ADD ("/window/offline", test_offline);
   ADD ("/window/hidden", test_hidden);
   ADD ("/window/accessible", test_accessible_pages);
+  ADD ("/window/kiosk/layout", test_kiosk_layout);
 
 #undef ADD
 
