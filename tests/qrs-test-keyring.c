@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
+#include "qrs-keyring.h"
 #include "qrs-test-keyring.h"
 
 /* How long gnome-keyring-daemon may take to offer an unlocked keyring. */
@@ -249,4 +250,44 @@ qrs_test_keyring_stop (QrsTestKeyring *self)
 
   g_free (self->dir);
   g_free (self);
+}
+
+/* A GAsyncReadyCallback that keeps the result in the GAsyncResult * that
+ * @user_data points at, for qrs_test_keyring_wait().
+ */
+void
+qrs_test_keyring_result_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  g_assert_null (*out);
+  *out = g_object_ref (result);
+}
+
+/* Runs the main loop until @result is set. */
+GAsyncResult *
+qrs_test_keyring_wait (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *result;
+}
+
+/* What QrsKeyring finds for @server and @app_id, %NULL if nothing. */
+QrsSecret *
+qrs_test_keyring_lookup (const char *server,
+                         const char *app_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  QrsSecret *secret;
+
+  qrs_keyring_lookup_async (server, app_id, NULL, qrs_test_keyring_result_cb, &result);
+  secret = qrs_keyring_lookup_finish (qrs_test_keyring_wait (&result), &error);
+  g_assert_no_error (error);
+
+  return secret;
 }

@@ -9,6 +9,8 @@
 
 #include <gio/gio.h>
 
+#include "qrs-secret-private.h"
+
 G_BEGIN_DECLS
 
 /* A real Secret Service for a test program: gnome-keyring-daemon on a
@@ -25,5 +27,12 @@ typedef struct _QrsTestKeyring QrsTestKeyring;
 
 QrsTestKeyring *qrs_test_keyring_start      (char           **skip_reason);
 void            qrs_test_keyring_stop       (QrsTestKeyring  *self);
+
+void            qrs_test_keyring_result_cb  (GObject         *object,
+                                             GAsyncResult    *result,
+                                             gpointer         user_data);
+GAsyncResult   *qrs_test_keyring_wait       (GAsyncResult   **result);
+QrsSecret      *qrs_test_keyring_lookup     (const char      *server,
+                                             const char      *app_id);
 
 G_END_DECLS

@@ -35,17 +35,24 @@ qrs_keyring_get_schema (void)
   return &schema;
 }
 
-/* Which item: the server and application it is for. The strings are
- * borrowed, so the table must not outlive them.
+static gboolean
+names_an_item (const char *server,
+               const char *app_id)
+{
+  return server != NULL && *server != '\0' && app_id != NULL && *app_id != '\0';
+}
+
+/* Which item: the server and application it is for. libsecret keeps the
+ * table while the call runs, so it holds copies of the values.
  */
 static GHashTable *
 new_attributes (const char *server,
                 const char *app_id)
 {
-  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-  g_hash_table_insert (attributes, (gpointer) QRS_KEYRING_ATTRIBUTE_SERVER, (gpointer) server);
-  g_hash_table_insert (attributes, (gpointer) QRS_KEYRING_ATTRIBUTE_APP_ID, (gpointer) app_id);
+  g_hash_table_insert (attributes, (gpointer) QRS_KEYRING_ATTRIBUTE_SERVER, g_strdup (server));
+  g_hash_table_insert (attributes, (gpointer) QRS_KEYRING_ATTRIBUTE_APP_ID, g_strdup (app_id));
 
   return attributes;
 }
@@ -71,8 +78,7 @@ qrs_keyring_store_async (const char          *server,
   g_autoptr(GHashTable) attributes = NULL;
   g_autofree char *label = NULL;
 
-  g_return_if_fail (server != NULL && *server != '\0');
-  g_return_if_fail (app_id != NULL && *app_id != '\0');
+  g_return_if_fail (names_an_item (server, app_id));
   g_return_if_fail (secret != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
@@ -113,8 +119,7 @@ qrs_keyring_lookup_async (const char          *server,
 {
   g_autoptr(GHashTable) attributes = NULL;
 
-  g_return_if_fail (server != NULL && *server != '\0');
-  g_return_if_fail (app_id != NULL && *app_id != '\0');
+  g_return_if_fail (names_an_item (server, app_id));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   attributes = new_attributes (server, app_id);
@@ -171,8 +176,7 @@ qrs_keyring_contains_async (const char          *server,
 {
   g_autoptr(GHashTable) attributes = NULL;
 
-  g_return_if_fail (server != NULL && *server != '\0');
-  g_return_if_fail (app_id != NULL && *app_id != '\0');
+  g_return_if_fail (names_an_item (server, app_id));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   attributes = new_attributes (server, app_id);
@@ -216,8 +220,7 @@ qrs_keyring_clear_async (const char          *server,
 {
   g_autoptr(GHashTable) attributes = NULL;
 
-  g_return_if_fail (server != NULL && *server != '\0');
-  g_return_if_fail (app_id != NULL && *app_id != '\0');
+  g_return_if_fail (names_an_item (server, app_id));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   attributes = new_attributes (server, app_id);

@@ -52,25 +52,6 @@ record_log_cb (GLogLevelFlags   log_level,
 }
 
 static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *result;
-}
-
-static void
 store (const char *server,
        const char *app_id,
        const char *secret)
@@ -78,24 +59,9 @@ store (const char *server,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  qrs_keyring_store_async (server, app_id, secret, NULL, result_cb, &result);
-  g_assert_true (qrs_keyring_store_finish (wait_for (&result), &error));
+  qrs_keyring_store_async (server, app_id, secret, NULL, qrs_test_keyring_result_cb, &result);
+  g_assert_true (qrs_keyring_store_finish (qrs_test_keyring_wait (&result), &error));
   g_assert_no_error (error);
-}
-
-static QrsSecret *
-lookup (const char *server,
-        const char *app_id)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  QrsSecret *secret;
-
-  qrs_keyring_lookup_async (server, app_id, NULL, result_cb, &result);
-  secret = qrs_keyring_lookup_finish (wait_for (&result), &error);
-  g_assert_no_error (error);
-
-  return secret;
 }
 
 static gboolean
@@ -106,8 +72,8 @@ contains (const char *server,
   g_autoptr(GError) error = NULL;
   gboolean found;
 
-  qrs_keyring_contains_async (server, app_id, NULL, result_cb, &result);
-  found = qrs_keyring_contains_finish (wait_for (&result), &error);
+  qrs_keyring_contains_async (server, app_id, NULL, qrs_test_keyring_result_cb, &result);
+  found = qrs_keyring_contains_finish (qrs_test_keyring_wait (&result), &error);
   g_assert_no_error (error);
 
   return found;
@@ -120,30 +86,93 @@ clear (const char *server,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  qrs_keyring_clear_async (server, app_id, NULL, result_cb, &result);
-  g_assert_true (qrs_keyring_clear_finish (wait_for (&result), &error));
+  qrs_keyring_clear_async (server, app_id, NULL, qrs_test_keyring_result_cb, &result);
+  g_assert_true (qrs_keyring_clear_finish (qrs_test_keyring_wait (&result), &error));
   g_assert_no_error (error);
 }
 
-/* The items the Secret Service itself holds for @server and @app_id,
- * found with libsecret's own search rather than through QrsKeyring.
- */
-static GList *
+/* gnome-keyring itself, asked over D-Bus rather than through libsecret. */
+static GVariant *
+call_keyring (const char *path,
+              const char *interface,
+              const char *method,
+              GVariant   *parameters,
+              const char *reply_type)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", path, interface, method,
+                                       parameters, G_VARIANT_TYPE (reply_type),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+
+  return reply;
+}
+
+/* The object paths of the items the keyring holds for @server and @app_id. */
+static GStrv
 find_items (const char *server,
             const char *app_id)
 {
-  g_autoptr(GError) error = NULL;
-  GList *items;
+  g_autoptr(GVariant) reply = NULL;
+  g_auto(GStrv) locked = NULL;
+  GVariantBuilder attributes;
+  GStrv unlocked;
 
-  items = secret_password_search_sync (qrs_keyring_get_schema (),
-                                       SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
-                                       NULL, &error,
-                                       QRS_KEYRING_ATTRIBUTE_SERVER, server,
-                                       QRS_KEYRING_ATTRIBUTE_APP_ID, app_id,
-                                       NULL);
-  g_assert_no_error (error);
+  g_variant_builder_init (&attributes, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_builder_add (&attributes, "{ss}", QRS_KEYRING_ATTRIBUTE_SERVER, server);
+  g_variant_builder_add (&attributes, "{ss}", QRS_KEYRING_ATTRIBUTE_APP_ID, app_id);
+  reply = call_keyring ("/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "SearchItems",
+                        g_variant_new ("(a{ss})", &attributes), "(aoao)");
+  g_variant_get (reply, "(^ao^ao)", &unlocked, &locked);
+  g_assert_cmpuint (g_strv_length (locked), ==, 0);
 
-  return items;
+  return unlocked;
+}
+
+static GVariant *
+get_item_property (const char *item,
+                   const char *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  GVariant *value;
+
+  reply = call_keyring (item, "org.freedesktop.DBus.Properties", "Get",
+                        g_variant_new ("(ss)", "org.freedesktop.Secret.Item", name), "(v)");
+  g_variant_get (reply, "(v)", &value);
+
+  return value;
+}
+
+/* The secret in @item, carried in the clear: fine on a private bus. */
+static char *
+get_item_secret (const char *item)
+{
+  g_autoptr(GVariant) session_reply = NULL;
+  g_autoptr(GVariant) output = NULL;
+  g_autoptr(GVariant) secret_reply = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GVariant) closed = NULL;
+  g_autofree char *session = NULL;
+  gconstpointer bytes;
+  gsize length;
+
+  session_reply = call_keyring ("/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "OpenSession",
+                                g_variant_new ("(sv)", "plain", g_variant_new_string ("")), "(vo)");
+  g_variant_get (session_reply, "(vo)", &output, &session);
+
+  secret_reply = call_keyring (item, "org.freedesktop.Secret.Item", "GetSecret",
+                               g_variant_new ("(o)", session), "((oayays))");
+  g_variant_get (secret_reply, "((o@ay@ays))", NULL, NULL, &value, NULL);
+  bytes = g_variant_get_fixed_array (value, &length, 1);
+
+  closed = call_keyring (session, "org.freedesktop.Secret.Session", "Close", NULL, "()");
+
+  return g_strndup (bytes, length);
 }
 
 static void
@@ -154,7 +183,7 @@ test_store_and_lookup (void)
   REQUIRE_KEYRING ();
 
   store (SERVER, "app-store", SECRET);
-  secret = lookup (SERVER, "app-store");
+  secret = qrs_test_keyring_lookup (SERVER, "app-store");
   g_assert_cmpstr (secret, ==, SECRET);
 }
 
@@ -165,7 +194,7 @@ test_missing (void)
 
   REQUIRE_KEYRING ();
 
-  secret = lookup (SERVER, "app-never-stored");
+  secret = qrs_test_keyring_lookup (SERVER, "app-never-stored");
   g_assert_null (secret);
   g_assert_false (contains (SERVER, "app-never-stored"));
 }
@@ -174,19 +203,18 @@ static void
 test_replace (void)
 {
   g_autoptr(QrsSecret) secret = NULL;
-  GList *items;
+  g_auto(GStrv) items = NULL;
 
   REQUIRE_KEYRING ();
 
   store (SERVER, "app-replace", SECRET);
   store (SERVER, "app-replace", SECRET_2);
 
-  secret = lookup (SERVER, "app-replace");
+  secret = qrs_test_keyring_lookup (SERVER, "app-replace");
   g_assert_cmpstr (secret, ==, SECRET_2);
 
   items = find_items (SERVER, "app-replace");
-  g_assert_cmpuint (g_list_length (items), ==, 1);
-  g_list_free_full (items, g_object_unref);
+  g_assert_cmpuint (g_strv_length (items), ==, 1);
 }
 
 /* A secret belongs to one application on one server: another app id on
@@ -204,9 +232,9 @@ test_separate (void)
   store (SERVER, "app-separate-1", SECRET);
   store (SERVER, "app-separate-2", SECRET_2);
 
-  first = lookup (SERVER, "app-separate-1");
-  second = lookup (SERVER, "app-separate-2");
-  other_server = lookup (SERVER_2, "app-separate-1");
+  first = qrs_test_keyring_lookup (SERVER, "app-separate-1");
+  second = qrs_test_keyring_lookup (SERVER, "app-separate-2");
+  other_server = qrs_test_keyring_lookup (SERVER_2, "app-separate-1");
 
   g_assert_cmpstr (first, ==, SECRET);
   g_assert_cmpstr (second, ==, SECRET_2);
@@ -227,11 +255,11 @@ test_clear (void)
 
   clear (SERVER, "app-clear");
   g_assert_false (contains (SERVER, "app-clear"));
-  secret = lookup (SERVER, "app-clear");
+  secret = qrs_test_keyring_lookup (SERVER, "app-clear");
   g_assert_null (secret);
 
   /* The same app on another server keeps its own. */
-  kept = lookup (SERVER_2, "app-clear");
+  kept = qrs_test_keyring_lookup (SERVER_2, "app-clear");
   g_assert_cmpstr (kept, ==, SECRET_2);
 
   /* Nothing left to remove is not a failure. */
@@ -245,38 +273,36 @@ test_clear (void)
 static void
 test_item (void)
 {
-  g_autoptr(SecretValue) value = NULL;
-  g_autoptr(GHashTable) attributes = NULL;
-  g_autofree char *label = NULL;
-  GList *items;
-  SecretItem *item;
+  g_auto(GStrv) items = NULL;
+  g_autoptr(GVariant) attributes = NULL;
+  g_autoptr(GVariant) label = NULL;
+  g_autoptr(QrsSecret) secret = NULL;
+  const char *value;
 
   REQUIRE_KEYRING ();
 
   store (SERVER, "app-item", SECRET);
   items = find_items (SERVER, "app-item");
-  g_assert_cmpuint (g_list_length (items), ==, 1);
-  g_assert_true (SECRET_IS_ITEM (items->data));
-  item = items->data;
-
-  attributes = secret_item_get_attributes (item);
-  g_assert_cmpstr (g_hash_table_lookup (attributes, "xdg:schema"), ==, QRS_KEYRING_SCHEMA_NAME);
-  g_assert_cmpstr (g_hash_table_lookup (attributes, QRS_KEYRING_ATTRIBUTE_SERVER), ==, SERVER);
-  g_assert_cmpstr (g_hash_table_lookup (attributes, QRS_KEYRING_ATTRIBUTE_APP_ID), ==, "app-item");
-  g_assert_null (strstr (g_hash_table_lookup (attributes, QRS_KEYRING_ATTRIBUTE_SERVER), SECRET));
-
-  label = secret_item_get_label (item);
-  g_assert_cmpstr (label, ==, "QR Sign-In client secret for app-item on " SERVER);
+  g_assert_cmpuint (g_strv_length (items), ==, 1);
 
   /* In the login keyring, which --unlock made the default. */
-  g_assert_true (g_str_has_prefix (g_dbus_proxy_get_object_path (G_DBUS_PROXY (item)),
-                                   "/org/freedesktop/secrets/collection/login/"));
+  g_assert_true (g_str_has_prefix (items[0], "/org/freedesktop/secrets/collection/login/"));
 
-  value = secret_item_get_secret (item);
-  g_assert_nonnull (value);
-  g_assert_cmpstr (secret_value_get_text (value), ==, SECRET);
+  attributes = get_item_property (items[0], "Attributes");
+  g_assert_true (g_variant_lookup (attributes, "xdg:schema", "&s", &value));
+  g_assert_cmpstr (value, ==, QRS_KEYRING_SCHEMA_NAME);
+  g_assert_true (g_variant_lookup (attributes, QRS_KEYRING_ATTRIBUTE_SERVER, "&s", &value));
+  g_assert_cmpstr (value, ==, SERVER);
+  g_assert_true (g_variant_lookup (attributes, QRS_KEYRING_ATTRIBUTE_APP_ID, "&s", &value));
+  g_assert_cmpstr (value, ==, "app-item");
+  g_assert_cmpuint (g_variant_n_children (attributes), ==, 3);
 
-  g_list_free_full (items, g_object_unref);
+  label = get_item_property (items[0], "Label");
+  g_assert_cmpstr (g_variant_get_string (label, NULL), ==,
+                   "QR Sign-In client secret for app-item on " SERVER);
+
+  secret = get_item_secret (items[0]);
+  g_assert_cmpstr (secret, ==, SECRET);
 }
 
 static void
@@ -292,8 +318,8 @@ test_cancelled (void)
   store (SERVER, "app-cancelled", SECRET);
 
   g_cancellable_cancel (cancellable);
-  qrs_keyring_lookup_async (SERVER, "app-cancelled", cancellable, result_cb, &result);
-  secret = qrs_keyring_lookup_finish (wait_for (&result), &error);
+  qrs_keyring_lookup_async (SERVER, "app-cancelled", cancellable, qrs_test_keyring_result_cb, &result);
+  secret = qrs_keyring_lookup_finish (qrs_test_keyring_wait (&result), &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (secret);
 }
@@ -310,7 +336,7 @@ test_never_logged (void)
   g_string_truncate (log_text, 0);
 
   store (SERVER, "app-logged", SECRET);
-  secret = lookup (SERVER, "app-logged");
+  secret = qrs_test_keyring_lookup (SERVER, "app-logged");
   g_assert_true (contains (SERVER, "app-logged"));
   clear (SERVER, "app-logged");
 
