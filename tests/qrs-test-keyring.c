@@ -13,9 +13,13 @@
 
 #include "qrs-keyring.h"
 #include "qrs-test-keyring.h"
+#include "qrs-test-wait.h"
 
 /* How long gnome-keyring-daemon may take to offer an unlocked keyring. */
-#define READY_TIMEOUT_US (15 * G_USEC_PER_SEC)
+#define READY_TIMEOUT_MS 15000
+
+/* How long any one keyring call may take. */
+#define CALL_TIMEOUT_MS 10000
 
 /* The login keyring's password; only this test's keyring has it. */
 #define KEYRING_PASSWORD "qrs-test-keyring-password"
@@ -84,6 +88,20 @@ service_is_ready (GDBusConnection *connection)
   return g_strcmp0 (path, "/") != 0;
 }
 
+typedef struct
+{
+  QrsTestKeyring *keyring;
+  GDBusConnection *connection;
+} Waiting;
+
+static gboolean
+ready_or_gone (gpointer user_data)
+{
+  Waiting *waiting = user_data;
+
+  return waiting->keyring->daemon_exited || service_is_ready (waiting->connection);
+}
+
 static gboolean
 start_daemon (QrsTestKeyring  *self,
               GError         **error)
@@ -94,7 +112,7 @@ start_daemon (QrsTestKeyring  *self,
   g_autofree char *runtime = g_build_filename (self->dir, "runtime", NULL);
   g_autofree char *config = g_build_filename (self->dir, "config", NULL);
   GOutputStream *input;
-  gint64 deadline;
+  Waiting waiting;
 
   if (g_mkdir (data, 0700) != 0 || g_mkdir (runtime, 0700) != 0 || g_mkdir (config, 0700) != 0)
     {
@@ -132,27 +150,19 @@ start_daemon (QrsTestKeyring  *self,
   if (connection == NULL)
     return FALSE;
 
-  deadline = g_get_monotonic_time () + READY_TIMEOUT_US;
-  while (!service_is_ready (connection))
+  waiting = (Waiting) { self, connection };
+  if (!qrs_test_wait_until (ready_or_gone, &waiting, 50, READY_TIMEOUT_MS))
     {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                           "gnome-keyring-daemon offered no unlocked keyring within 15 s");
+      return FALSE;
+    }
 
-      if (self->daemon_exited)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               "gnome-keyring-daemon exited before offering a keyring");
-          return FALSE;
-        }
-
-      if (g_get_monotonic_time () > deadline)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                               "gnome-keyring-daemon offered no unlocked keyring within 15 s");
-          return FALSE;
-        }
-
-      g_usleep (50 * 1000);
+  if (self->daemon_exited)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           "gnome-keyring-daemon exited before offering a keyring");
+      return FALSE;
     }
 
   return TRUE;
@@ -221,8 +231,7 @@ qrs_test_keyring_stop (QrsTestKeyring *self)
     {
       if (!self->daemon_exited)
         g_subprocess_send_signal (self->daemon, SIGTERM);
-      while (!self->daemon_exited)
-        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (qrs_test_wait_for_flag (&self->daemon_exited, CALL_TIMEOUT_MS));
       g_clear_object (&self->daemon);
     }
 
@@ -266,12 +275,17 @@ qrs_test_keyring_result_cb (GObject      *object,
   *out = g_object_ref (result);
 }
 
-/* Runs the main loop until @result is set. */
+static gboolean
+result_is_set (gpointer user_data)
+{
+  return *(GAsyncResult **) user_data != NULL;
+}
+
+/* Runs the main loop until @result is set, and fails if it never is. */
 GAsyncResult *
 qrs_test_keyring_wait (GAsyncResult **result)
 {
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (qrs_test_wait_until (result_is_set, result, 0, CALL_TIMEOUT_MS));
 
   return *result;
 }

@@ -11,6 +11,7 @@
 
 #include "qrs-keyring.h"
 #include "qrs-test-keyring.h"
+#include "qrs-test-log.h"
 
 /* QrsKeyring against a real gnome-keyring-daemon on a private bus (see
  * qrs-test-keyring.c): what is stored comes back, for its own server and
@@ -26,9 +27,6 @@
 static QrsTestKeyring *keyring;
 static char *skip_reason;
 
-/* Everything logged while the tests run, debug messages included. */
-static GString *log_text;
-
 #define REQUIRE_KEYRING()            \
   G_STMT_START {                     \
     if (keyring == NULL)             \
@@ -37,19 +35,6 @@ static GString *log_text;
         return;                      \
       }                              \
   } G_STMT_END
-
-static GLogWriterOutput
-record_log_cb (GLogLevelFlags   log_level,
-               const GLogField *fields,
-               gsize            n_fields,
-               gpointer         user_data)
-{
-  for (gsize i = 0; i < n_fields; i++)
-    if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0)
-      g_string_append_printf (log_text, "%s\n", (const char *) fields[i].value);
-
-  return g_log_writer_default (log_level, fields, n_fields, user_data);
-}
 
 static void
 store (const char *server,
@@ -333,7 +318,7 @@ test_never_logged (void)
   REQUIRE_KEYRING ();
 
   g_log_set_debug_enabled (TRUE);
-  g_string_truncate (log_text, 0);
+  qrs_test_log_capture_reset ();
 
   store (SERVER, "app-logged", SECRET);
   secret = qrs_test_keyring_lookup (SERVER, "app-logged");
@@ -342,7 +327,7 @@ test_never_logged (void)
 
   g_log_set_debug_enabled (FALSE);
   g_assert_cmpstr (secret, ==, SECRET);
-  g_assert_null (strstr (log_text->str, SECRET));
+  qrs_test_log_assert_absent ((const char *[]) { SECRET, NULL });
 }
 
 int
@@ -353,8 +338,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  log_text = g_string_new (NULL);
-  g_log_set_writer_func (record_log_cb, NULL, NULL);
+  qrs_test_log_capture_init ((const char *[]) { "qr-signin-core", "libsecret", NULL });
 
   keyring = qrs_test_keyring_start (&skip_reason);
   if (keyring == NULL)
@@ -373,7 +357,6 @@ main (int   argc,
 
   qrs_test_keyring_stop (keyring);
   g_free (skip_reason);
-  g_string_free (log_text, TRUE);
 
   return status;
 }

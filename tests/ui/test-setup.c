@@ -21,6 +21,8 @@
 #include "qrs-setup-page.h"
 #include "qrs-test-gtk.h"
 #include "qrs-test-keyring.h"
+#include "qrs-test-log.h"
+#include "qrs-test-wait.h"
 
 /* The welcome page a first start shows, and the preferences: the fields
  * are checked with the command line's rules and words, Continue saves them
@@ -70,24 +72,25 @@ new_settings (void)
 /* Like g_assert_finalize_object(), for objects whose last reference an
  * answer in flight (a keyring's, a server's) gives back a moment later.
  */
+static gboolean
+is_null (gpointer user_data)
+{
+  return *(gpointer *) user_data == NULL;
+}
+
 static void
 assert_finalized_soon (gpointer object)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
   gpointer weak = object;
 
   g_object_add_weak_pointer (object, &weak);
   g_object_unref (object);
 
-  while (weak != NULL && g_get_monotonic_time () < deadline)
+  if (!qrs_test_wait_until (is_null, &weak, 0, WAIT_MS))
     {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
+      g_object_remove_weak_pointer (weak, &weak);
+      g_error ("A %s is still alive", G_OBJECT_TYPE_NAME (weak));
     }
-
-  if (weak != NULL)
-    g_object_remove_weak_pointer (weak, &weak);
-  g_assert_null (weak);
 }
 
 static void
@@ -120,7 +123,7 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->window = GTK_WINDOW (adw_window_new ());
   gtk_window_set_title (fixture->window, "QR Sign-In");
-  gtk_window_set_default_size (fixture->window, 460, 620);
+  gtk_window_set_default_size (fixture->window, 480, 720);
   adw_window_set_content (ADW_WINDOW (fixture->window), box);
   qrs_test_show_and_wait (fixture->window);
 }
@@ -130,8 +133,6 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   gtk_window_destroy (fixture->window);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
 
   assert_finalized_soon (fixture->settings);
   if (fixture->emulator != NULL)
@@ -254,19 +255,21 @@ command_line_words (QrsConfigField  field,
   } G_STMT_END
 
 static gboolean
+never (gpointer user_data)
+{
+  return FALSE;
+}
+
+static gboolean
+is_not_testing (gpointer group)
+{
+  return !qrs_server_group_get_testing (group);
+}
+
+static gboolean
 wait_until_not_testing (QrsServerGroup *group)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
-
-  while (qrs_server_group_get_testing (group))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-
-  return TRUE;
+  return qrs_test_wait_until (is_not_testing, group, 0, WAIT_MS);
 }
 
 static const char *
@@ -301,7 +304,7 @@ start_emulator (Fixture *fixture)
   g_assert_no_error (error);
 }
 
-/* Lets transitions finish, renders the window and saves it as @name. */
+/* Renders the window as the next frame shows it, and saves it as @name. */
 static void
 screenshot (GtkWidget  *window,
             const char *name)
@@ -309,13 +312,7 @@ screenshot (GtkWidget  *window,
   cairo_surface_t *surface;
   g_autofree char *path = NULL;
 
-  for (guint i = 0; i < 30; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (10 * 1000);
-    }
-  gtk_test_widget_wait_for_draw (window);
+  qrs_test_wait_for_frame (window);
 
   surface = qrs_test_render_widget (window);
   path = qrs_test_save_surface (surface, name);
@@ -675,12 +672,10 @@ test_connection_cancel (Fixture       *fixture,
   type (fixture->group, "userpool_id_row", "pool");
   g_assert_false (qrs_server_group_get_testing (fixture->group));
 
-  /* Late answers to cancelled tests say nothing. */
-  for (guint i = 0; i < 50; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  /* Late answers to cancelled tests say nothing: libsoup reports the
+   * cancellations from the main loop, which runs for 100 ms here.
+   */
+  g_assert_false (qrs_test_wait_until (never, NULL, 10, 100));
   g_assert_cmpstr (test_result (fixture->group), ==, hint);
   g_assert_null (test_icon_class (fixture->group));
 }
@@ -773,24 +768,30 @@ secret_status (PrefsFixture *fixture)
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (prefs_child (fixture, "secret_status_row")));
 }
 
+typedef struct {
+  PrefsFixture *fixture;
+  const char *status;
+} StatusWait;
+
+static gboolean
+secret_status_is (gpointer user_data)
+{
+  StatusWait *wait = user_data;
+
+  return g_strcmp0 (secret_status (wait->fixture), wait->status) == 0;
+}
+
 static gboolean
 wait_for_secret_status (PrefsFixture *fixture,
                         const char   *status)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  StatusWait wait = { fixture, status };
 
-  while (g_strcmp0 (secret_status (fixture), status) != 0)
-    {
-      if (g_get_monotonic_time () > deadline)
-        {
-          g_test_message ("The secret's status is still \"%s\"", secret_status (fixture));
-          return FALSE;
-        }
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  if (qrs_test_wait_until (secret_status_is, &wait, 0, WAIT_MS))
+    return TRUE;
 
-  return TRUE;
+  g_test_message ("The secret's status is still \"%s\"", secret_status (fixture));
+  return FALSE;
 }
 
 /* Every key of the settings, printed: where a secret must not be. */
@@ -886,6 +887,10 @@ test_prefs_secret_in_keyring (PrefsFixture  *fixture,
   g_assert_true (wait_for_secret_status (fixture, "None is stored for this app."));
   g_assert_false (gtk_widget_get_visible (prefs_child (fixture, "secret_remove_button")));
 
+  /* Every debug message on: the secret must reach none. */
+  g_log_set_debug_enabled (TRUE);
+  qrs_test_log_capture_reset ();
+
   /* Pasted with a newline's worth of space around it. */
   gtk_editable_set_text (GTK_EDITABLE (row), "  " SECRET " ");
   g_signal_emit_by_name (row, "apply");
@@ -910,6 +915,9 @@ test_prefs_secret_in_keyring (PrefsFixture  *fixture,
   g_assert_true (wait_for_secret_status (fixture, "None is stored for this app."));
   removed = qrs_test_keyring_lookup (SERVER, TEST_APP_ID);
   g_assert_null (removed);
+
+  g_log_set_debug_enabled (FALSE);
+  qrs_test_log_assert_absent ((const char *[]) { SECRET, NULL });
 }
 
 /* A secret the server could never take is refused with the reason, and
@@ -976,8 +984,9 @@ main (int   argc,
   /* Before GTK: the keyring's private bus must be the only session bus. */
   keyring = qrs_test_keyring_start (&keyring_skip_reason);
 
-  gtk_test_init (&argc, &argv, NULL);
+  qrs_test_gtk_init (&argc, &argv);
   adw_init ();
+  qrs_test_log_capture_init ((const char *[]) { "qr-signin-ui", "qr-signin-core", "libsecret", NULL });
 
   if (keyring == NULL)
     g_test_message ("%s", keyring_skip_reason);
