@@ -556,6 +556,19 @@ qrs_config_check_field (QrsConfigField   field,
                            _("The scope must be words of printable ASCII separated by single spaces, such as “openid profile offline_access”."));
       return FALSE;
 
+    case QRS_CONFIG_FIELD_CLIENT_SECRET:
+      if (value == NULL)
+        {
+          g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_CLIENT_SECRET,
+                               _("No client secret was given."));
+          return FALSE;
+        }
+      if (qrs_net_text_is_header_safe (value, QRS_SECRET_MAX_LENGTH))
+        return TRUE;
+      g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_VALUE,
+                           _("The client secret must be at most 4096 printable ASCII characters, without spaces."));
+      return FALSE;
+
     case QRS_CONFIG_FIELD_PHONE_APP:
       if (phone_app_is_valid (value))
         return TRUE;
@@ -604,9 +617,34 @@ static void
 set_no_secret_error (const QrsConfig  *self,
                      GError          **error)
 {
-  g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_CLIENT_SECRET,
-               _("The token auth method “%s” needs a client secret: set the environment variable %s, or put the secret in a file and set the “client-secret-file” key in GSettings."),
-               client_auth_nick (self->token_auth_method), QRS_CONFIG_CLIENT_SECRET_ENV);
+  if (self->keyring)
+    g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_CLIENT_SECRET,
+                 _("The token auth method “%s” needs a client secret: enter it in Preferences, set the environment variable %s, or put the secret in a file and set the “client-secret-file” key in GSettings."),
+                 client_auth_nick (self->token_auth_method), QRS_CONFIG_CLIENT_SECRET_ENV);
+  else
+    g_set_error (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_CLIENT_SECRET,
+                 _("The token auth method “%s” needs a client secret: set the environment variable %s, or put the secret in a file and set the “client-secret-file” key in GSettings."),
+                 client_auth_nick (self->token_auth_method), QRS_CONFIG_CLIENT_SECRET_ENV);
+}
+
+/**
+ * qrs_config_secret_from_keyring:
+ *
+ * Whether the client secret is to be looked up in the keyring: the auth
+ * method needs one, neither the environment nor a file gives it, and the
+ * keyring may be used. The environment and the file are for kiosks and
+ * fleets; the keyring is where Preferences puts a person's.
+ *
+ * Returns: whether to look the secret up in the keyring
+ */
+gboolean
+qrs_config_secret_from_keyring (const QrsConfig *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->keyring && !self->demo &&
+         self->token_auth_method != QRS_CLIENT_AUTH_NONE &&
+         !has_secret_in_environment () && self->client_secret_file == NULL;
 }
 
 /**
@@ -684,6 +722,10 @@ qrs_config_validate (const QrsConfig  *self,
 
   if (self->token_auth_method != QRS_CLIENT_AUTH_NONE && !has_secret_in_environment ())
     {
+      /* The keyring is asked later, without blocking. */
+      if (qrs_config_secret_from_keyring (self))
+        return TRUE;
+
       if (self->client_secret_file == NULL)
         {
           set_no_secret_error (self, error);

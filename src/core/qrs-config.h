@@ -37,6 +37,7 @@ typedef enum {
   QRS_CONFIG_FIELD_CLIENT_ID,
   QRS_CONFIG_FIELD_SCOPE,
   QRS_CONFIG_FIELD_PHONE_APP,
+  QRS_CONFIG_FIELD_CLIENT_SECRET,
 } QrsConfigField;
 
 #define QRS_CONFIG_ERROR (qrs_config_error_quark ())
@@ -99,6 +100,8 @@ typedef struct
   QrsClientAuth         token_auth_method;   /* "token-auth-method" (GSettings only) */
   char                 *client_secret_file;  /* "client-secret-file" (GSettings only) */
 
+  gboolean              keyring;             /* a client secret may come from the keyring (set by the app) */
+
   /*< private >*/
   gboolean              on_success_from_command_line;
 } QrsConfig;
@@ -123,6 +126,7 @@ gboolean             qrs_config_check_field         (QrsConfigField    field,
                                                      const char       *value,
                                                      gboolean          allow_insecure_http,
                                                      GError          **error);
+gboolean             qrs_config_secret_from_keyring (const QrsConfig  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QrsConfig, qrs_config_free)
 

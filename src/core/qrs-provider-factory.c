@@ -22,6 +22,7 @@
  */
 static gboolean
 load_client_secret (const QrsConfig  *config,
+                    const char       *given,
                     QrsSecret       **secret,
                     GError          **error)
 {
@@ -30,6 +31,12 @@ load_client_secret (const QrsConfig  *config,
   *secret = NULL;
   if (config->token_auth_method == QRS_CLIENT_AUTH_NONE)
     return TRUE;
+
+  if (given != NULL)
+    {
+      *secret = g_strdup (given);
+      return TRUE;
+    }
 
   *secret = qrs_secret_load (QRS_CONFIG_CLIENT_SECRET_ENV, config->client_secret_file, &local_error);
   if (*secret == NULL)
@@ -44,6 +51,7 @@ load_client_secret (const QrsConfig  *config,
 
 static QrsProvider *
 create_genauth (const QrsConfig  *config,
+                const char       *given_secret,
                 GError          **error)
 {
   g_autoptr(QrsGenauthProvider) provider = NULL;
@@ -60,7 +68,7 @@ create_genauth (const QrsConfig  *config,
   if (provider == NULL)
     return NULL;
 
-  if (!load_client_secret (config, &secret, error))
+  if (!load_client_secret (config, given_secret, &secret, error))
     return NULL;
 
   if (secret != NULL && !qrs_genauth_provider_set_client_secret (provider, secret, error))
@@ -85,13 +93,32 @@ QrsProvider *
 qrs_provider_factory_create (const QrsConfig  *config,
                              GError          **error)
 {
+  return qrs_provider_factory_create_with_secret (config, NULL, error);
+}
+
+/**
+ * qrs_provider_factory_create_with_secret:
+ * @config: a configuration that qrs_config_validate() accepted
+ * @client_secret: (nullable): the client secret, found elsewhere (the
+ *   keyring); %NULL to read it from where @config says
+ * @error: return location for a %QRS_PROVIDER_ERROR_CONFIG error
+ *
+ * As qrs_provider_factory_create(), with a client secret given.
+ *
+ * Returns: (transfer full) (nullable): the provider, or %NULL
+ */
+QrsProvider *
+qrs_provider_factory_create_with_secret (const QrsConfig  *config,
+                                         const char       *client_secret,
+                                         GError          **error)
+{
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   switch (config->provider)
     {
     case QRS_PROVIDER_KIND_GENAUTH:
-      return create_genauth (config, error);
+      return create_genauth (config, client_secret, error);
 
     case QRS_PROVIDER_KIND_DEVICE_FLOW:
       g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_NOT_SUPPORTED,

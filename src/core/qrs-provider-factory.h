@@ -12,7 +12,10 @@
 
 G_BEGIN_DECLS
 
-QrsProvider *qrs_provider_factory_create (const QrsConfig  *config,
-                                          GError          **error);
+QrsProvider *qrs_provider_factory_create             (const QrsConfig  *config,
+                                                      GError          **error);
+QrsProvider *qrs_provider_factory_create_with_secret (const QrsConfig  *config,
+                                                      const char       *client_secret,
+                                                      GError          **error);
 
 G_END_DECLS

@@ -17,8 +17,11 @@
 #include "qrs-config.h"
 #include "qrs-emulator.h"
 #include "qrs-hand-off.h"
+#include "qrs-keyring.h"
 #include "qrs-phone-window.h"
+#include "qrs-preferences-dialog.h"
 #include "qrs-provider-factory.h"
+#include "qrs-setup-page.h"
 #include "qrs-window.h"
 
 /* How long "Signed in as …" stays on screen in window mode after the tokens
@@ -39,6 +42,7 @@ struct _QrsApplication
   AdwApplication parent_instance;
 
   QrsConfig *config;
+  GSettings *settings;      /* NULL without the schema installed */
   QrsEmulator *emulator;
   QrsProvider *provider;
   QrsSignIn *sign_in;
@@ -55,6 +59,7 @@ struct _QrsApplication
   guint options_handled : 1;
   guint stopping : 1;
   guint stdout_closed : 1;
+  guint needs_setup : 1;
 };
 
 G_DEFINE_FINAL_TYPE (QrsApplication, qrs_application, ADW_TYPE_APPLICATION)
@@ -119,12 +124,39 @@ lookup_settings (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
+/* A first run: no server configured anywhere, and nobody but the person
+ * at the screen to configure one. A script that names a server on the
+ * command line, or a kiosk, still gets exit status 2 and one sentence.
+ */
+static gboolean
+can_set_up (QrsApplication *self,
+            GVariantDict   *options,
+            const GError   *error)
+{
+  static const char * const provider_options[] = {
+    "server", "app-id", "userpool-id", "issuer", "client-id", NULL
+  };
+
+  if (!g_error_matches (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_SERVER) &&
+      !g_error_matches (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_APP_ID))
+    return FALSE;
+
+  if (self->settings == NULL || self->config->kiosk || self->config->demo ||
+      self->config->provider != QRS_PROVIDER_KIND_GENAUTH)
+    return FALSE;
+
+  for (guint i = 0; provider_options[i] != NULL; i++)
+    if (g_variant_dict_contains (options, provider_options[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
 static int
 qrs_application_handle_local_options (GApplication *app,
                                       GVariantDict *options)
 {
   QrsApplication *self = QRS_APPLICATION (app);
-  g_autoptr(GSettings) settings = NULL;
   g_autoptr(GError) error = NULL;
 
   self->options_handled = TRUE;
@@ -150,15 +182,28 @@ qrs_application_handle_local_options (GApplication *app,
     g_log_set_debug_enabled (TRUE);
 
   self->config = qrs_config_new ();
-  settings = lookup_settings ();
-  if (settings != NULL)
-    qrs_config_load_settings (self->config, settings);
+  self->settings = lookup_settings ();
+  if (self->settings != NULL)
+    qrs_config_load_settings (self->config, self->settings);
 
-  if (!qrs_config_apply_options (self->config, options, &error) ||
-      !qrs_config_validate (self->config, &error))
+  if (!qrs_config_apply_options (self->config, options, &error))
     {
       g_printerr ("%s\n", error->message);
       return QRS_EXIT_USAGE;
+    }
+
+  /* A person's window may keep its client secret in the keyring. */
+  self->config->keyring = !self->config->kiosk && self->settings != NULL;
+
+  if (!qrs_config_validate (self->config, &error))
+    {
+      if (!can_set_up (self, options, error))
+        {
+          g_printerr ("%s\n", error->message);
+          return QRS_EXIT_USAGE;
+        }
+      g_debug ("Nothing configured: the window opens on the setup page");
+      self->needs_setup = TRUE;
     }
 
   /* The tokens go to standard output: a sign-in window without one would
@@ -307,7 +352,7 @@ close_request_cb (QrsApplication *self,
   if (self->config->kiosk)
     return TRUE;
 
-  if (!self->signed_in)
+  if (!self->signed_in && self->sign_in != NULL)
     {
       switch (qrs_sign_in_get_status (self->sign_in))
         {
@@ -431,7 +476,7 @@ make_kiosk (QrsApplication *self,
             QrsWindow      *window)
 {
   static const char *none[] = { NULL };
-  static const char *actions[] = { "app.quit", "window.close", "win.show-help-overlay", "win.fullscreen" };
+  static const char *actions[] = { "app.quit", "app.preferences", "window.close", "win.show-help-overlay", "win.fullscreen" };
   GtkEventController *keys = gtk_event_controller_key_new ();
   GtkEventController *motion = gtk_event_controller_motion_new ();
 
@@ -444,6 +489,7 @@ make_kiosk (QrsApplication *self,
   gtk_widget_set_cursor_from_name (GTK_WIDGET (window), "none");
 
   g_action_map_remove_action (G_ACTION_MAP (self), "quit");
+  g_action_map_remove_action (G_ACTION_MAP (self), "preferences");
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), actions[i], none);
   gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (window), NULL);
@@ -488,12 +534,13 @@ start_demo (QrsApplication  *self,
  */
 static gboolean
 create_sign_in (QrsApplication  *self,
+                const char      *client_secret,
                 GError         **error)
 {
   if (self->config->demo && self->emulator == NULL && !start_demo (self, error))
     return FALSE;
 
-  self->provider = qrs_provider_factory_create (self->config, error);
+  self->provider = qrs_provider_factory_create_with_secret (self->config, client_secret, error);
   if (self->provider == NULL)
     return FALSE;
 
@@ -545,11 +592,138 @@ begin (QrsApplication *self,
     gtk_window_present (GTK_WINDOW (qrs_phone_window_new (GTK_APPLICATION (self), self->emulator)));
 }
 
+/* What a failure to start means: one sentence and exit status 2 (a bad
+ * configuration), or 3 (the demo could not start).
+ */
+static void
+fail_to_start (QrsApplication *self,
+               const GError   *error)
+{
+  g_printerr ("%s\n", error->message);
+  self->exit_status = self->config->demo ? QRS_EXIT_GAVE_UP : QRS_EXIT_USAGE;
+}
+
+static void
+start_or_fail (QrsApplication *self,
+               QrsWindow      *window,
+               const char     *client_secret)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!create_sign_in (self, client_secret, &error))
+    {
+      fail_to_start (self, error);
+      if (window != NULL)
+        gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+
+  begin (self, window != NULL ? window : open_window (self));
+}
+
+static void
+keyring_secret_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(QrsApplication) self = user_data;
+  g_autoptr(QrsSecret) secret = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert (QRS_IS_APPLICATION (self));
+
+  secret = qrs_keyring_lookup_finish (result, &error);
+  if (secret == NULL)
+    {
+      if (error != NULL)
+        g_debug ("No client secret from the keyring: %s", error->message);
+      /* Nowhere to be found: the configuration's own sentence. */
+      self->config->keyring = FALSE;
+      if (!qrs_config_validate (self->config, &error))
+        fail_to_start (self, error);
+    }
+  else
+    {
+      start_or_fail (self, get_main_window (self), secret);
+    }
+
+  g_application_release (G_APPLICATION (self));
+}
+
+/* The sign-in once the configuration is complete: with the client secret
+ * from the keyring when that is where it is kept.
+ */
+static void
+start_when_ready (QrsApplication *self,
+                  QrsWindow      *window)
+{
+  if (qrs_config_secret_from_keyring (self->config))
+    {
+      g_application_hold (G_APPLICATION (self));
+      qrs_keyring_lookup_async (self->config->server, self->config->app_id, self->cancellable,
+                                keyring_secret_cb, g_object_ref (self));
+      return;
+    }
+
+  start_or_fail (self, window, NULL);
+}
+
+static void
+setup_done_cb (QrsApplication *self,
+               QrsSetupPage   *page)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert (QRS_IS_APPLICATION (self));
+
+  /* The page saved what it checked: the provider's settings come from it,
+   * everything else stays as the command line left it.
+   */
+  g_clear_pointer (&self->config->server, g_free);
+  g_clear_pointer (&self->config->app_id, g_free);
+  g_clear_pointer (&self->config->userpool_id, g_free);
+  self->config->server = g_settings_get_string (self->settings, "server");
+  self->config->app_id = g_settings_get_string (self->settings, "app-id");
+  self->config->userpool_id = g_settings_get_string (self->settings, "userpool-id");
+  if (*self->config->userpool_id == '\0')
+    g_clear_pointer (&self->config->userpool_id, g_free);
+
+  if (!qrs_config_validate (self->config, &error))
+    {
+      g_warning ("The setup saved a configuration that does not work: %s", error->message);
+      return;
+    }
+
+  self->needs_setup = FALSE;
+  start_when_ready (self, get_main_window (self));
+}
+
+static void
+setup_demo_cb (QrsApplication *self,
+               QrsSetupPage   *page)
+{
+  g_assert (QRS_IS_APPLICATION (self));
+
+  self->config->demo = TRUE;
+  self->needs_setup = FALSE;
+  start_or_fail (self, get_main_window (self), NULL);
+}
+
+static void
+show_setup (QrsApplication *self,
+            QrsWindow      *window)
+{
+  GtkWidget *page = qrs_setup_page_new (self->settings);
+
+  g_signal_connect_object (page, "done", G_CALLBACK (setup_done_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (page, "demo-requested", G_CALLBACK (setup_demo_cb), self, G_CONNECT_SWAPPED);
+  qrs_window_show_setup (window, page);
+}
+
 static void
 qrs_application_activate (GApplication *app)
 {
   QrsApplication *self = QRS_APPLICATION (app);
-  g_autoptr(GError) error = NULL;
   QrsWindow *window;
 
   g_assert (self->config != NULL);
@@ -561,15 +735,14 @@ qrs_application_activate (GApplication *app)
       return;
     }
 
-  /* A configuration the provider refuses: no window, one sentence. */
-  if (!create_sign_in (self, &error))
+  if (self->needs_setup)
     {
-      g_printerr ("%s\n", error->message);
-      self->exit_status = self->config->demo ? QRS_EXIT_GAVE_UP : QRS_EXIT_USAGE;
+      show_setup (self, open_window (self));
       return;
     }
 
-  begin (self, open_window (self));
+  /* A configuration the provider refuses: no window, one sentence. */
+  start_when_ready (self, NULL);
 }
 
 static void
@@ -579,6 +752,7 @@ qrs_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *refresh_accels[] = { "<Control>r", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (qrs_application_parent_class)->startup (app);
 
@@ -586,6 +760,7 @@ qrs_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.refresh", refresh_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 
   self->sigterm_id = g_unix_signal_add (SIGTERM, stop_signal_cb, self);
   self->sigint_id = g_unix_signal_add (SIGINT, stop_signal_cb, self);
@@ -623,6 +798,7 @@ qrs_application_dispose (GObject *object)
   g_clear_object (&self->emulator);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->config, qrs_config_free);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (qrs_application_parent_class)->dispose (object);
 }
@@ -673,8 +849,28 @@ qrs_application_quit_action (GSimpleAction *action,
     g_application_quit (G_APPLICATION (self));
 }
 
+static void
+qrs_application_preferences_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  QrsApplication *self = user_data;
+  QrsPreferencesDialog *dialog;
+
+  g_assert (QRS_IS_APPLICATION (self));
+
+  if (self->settings == NULL || self->config->kiosk)
+    return;
+
+  dialog = qrs_preferences_dialog_new (self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (get_main_window (self)));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", qrs_application_about_action },
+  { "preferences", qrs_application_preferences_action },
   { "quit", qrs_application_quit_action },
 };
 

@@ -310,21 +310,7 @@ static gboolean
 check_secret (const char  *secret,
               GError     **error)
 {
-  if (*secret == '\0')
-    {
-      g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_NO_CLIENT_SECRET,
-                           _("No client secret was given."));
-      return FALSE;
-    }
-
-  if (!qrs_net_text_is_header_safe (secret, QRS_SECRET_MAX_LENGTH))
-    {
-      g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_VALUE,
-                           _("The client secret must be at most 4096 printable ASCII characters, without spaces."));
-      return FALSE;
-    }
-
-  return TRUE;
+  return qrs_config_check_field (QRS_CONFIG_FIELD_CLIENT_SECRET, secret, FALSE, error);
 }
 
 /* The text without surrounding whitespace, which pasting often brings

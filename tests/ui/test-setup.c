@@ -234,6 +234,7 @@ command_line_words (QrsConfigField  field,
     case QRS_CONFIG_FIELD_CLIENT_ID:
     case QRS_CONFIG_FIELD_SCOPE:
     case QRS_CONFIG_FIELD_PHONE_APP:
+    case QRS_CONFIG_FIELD_CLIENT_SECRET:
     default:
       g_assert_not_reached ();
     }
