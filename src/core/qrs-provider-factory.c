@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "qrs-device-flow-provider.h"
 #include "qrs-genauth-provider.h"
 #include "qrs-provider-factory.h"
 #include "qrs-secret-private.h"
@@ -42,31 +43,62 @@ load_client_secret (const QrsConfig  *config,
   return TRUE;
 }
 
+/* How each provider takes its client secret. */
+typedef gboolean (*SetSecretFunc) (gpointer     provider,
+                                   const char  *secret,
+                                   GError     **error);
+
+/* Hands @provider the client secret its auth method needs, if any. */
+static QrsProvider *
+add_client_secret (gpointer          provider,
+                   SetSecretFunc     set_secret,
+                   const QrsConfig  *config,
+                   GError          **error)
+{
+  g_autoptr(GObject) owned = provider;
+  g_autoptr(QrsSecret) secret = NULL;
+
+  if (owned == NULL || !load_client_secret (config, &secret, error))
+    return NULL;
+
+  if (secret != NULL && !set_secret (owned, secret, error))
+    return NULL;
+
+  return QRS_PROVIDER (g_steal_pointer (&owned));
+}
+
 static QrsProvider *
 create_genauth (const QrsConfig  *config,
                 GError          **error)
 {
-  g_autoptr(QrsGenauthProvider) provider = NULL;
-  g_autoptr(QrsSecret) secret = NULL;
+  return add_client_secret (g_initable_new (QRS_TYPE_GENAUTH_PROVIDER, NULL, error,
+                                            "base-url", config->server,
+                                            "app-id", config->app_id,
+                                            "userpool-id", config->userpool_id,
+                                            "allow-insecure-http", config->allow_insecure_http,
+                                            "status-path", config->status_path,
+                                            "client-auth", config->token_auth_method,
+                                            NULL),
+                            (SetSecretFunc) qrs_genauth_provider_set_client_secret,
+                            config, error);
+}
 
-  provider = g_initable_new (QRS_TYPE_GENAUTH_PROVIDER, NULL, error,
-                             "base-url", config->server,
-                             "app-id", config->app_id,
-                             "userpool-id", config->userpool_id,
-                             "allow-insecure-http", config->allow_insecure_http,
-                             "status-path", config->status_path,
-                             "client-auth", config->token_auth_method,
-                             NULL);
-  if (provider == NULL)
-    return NULL;
-
-  if (!load_client_secret (config, &secret, error))
-    return NULL;
-
-  if (secret != NULL && !qrs_genauth_provider_set_client_secret (provider, secret, error))
-    return NULL;
-
-  return QRS_PROVIDER (g_steal_pointer (&provider));
+/* The endpoints are discovered later: before the first code, or when the
+ * application asks (qrs_device_flow_provider_discover_async()).
+ */
+static QrsProvider *
+create_device_flow (const QrsConfig  *config,
+                    GError          **error)
+{
+  return add_client_secret (g_initable_new (QRS_TYPE_DEVICE_FLOW_PROVIDER, NULL, error,
+                                            "issuer", config->issuer,
+                                            "client-id", config->client_id,
+                                            "scope", config->scope,
+                                            "allow-insecure-http", config->allow_insecure_http,
+                                            "client-auth", config->token_auth_method,
+                                            NULL),
+                            (SetSecretFunc) qrs_device_flow_provider_set_client_secret,
+                            config, error);
 }
 
 /**
@@ -94,9 +126,7 @@ qrs_provider_factory_create (const QrsConfig  *config,
       return create_genauth (config, error);
 
     case QRS_PROVIDER_KIND_DEVICE_FLOW:
-      g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_NOT_SUPPORTED,
-                           "The device flow is not available yet");
-      return NULL;
+      return create_device_flow (config, error);
 
     default:
       g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
