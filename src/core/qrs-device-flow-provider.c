@@ -384,12 +384,16 @@ polled_cb (GObject      *source,
       return;
     }
 
-  if (qrs_status_report_get_poll_interval (report) > 0)
-    qrs_device_flow_code_set_interval (job->code, qrs_status_report_get_poll_interval (report));
+  /* slow_down (RFC 8628 §3.5): for the rest of this code. */
+  if (qrs_status_report_get_poll_interval (report) > qrs_device_flow_code_get_interval (job->code))
+    {
+      g_debug ("The server asks for slower polling: every %u s from now on",
+               qrs_status_report_get_poll_interval (report));
+      qrs_device_flow_code_set_interval (job->code, qrs_status_report_get_poll_interval (report));
+    }
 
   description = qrs_status_report_to_debug_string (report);
-  g_debug ("Status: %s, next poll in %u s or more", description,
-           qrs_device_flow_code_get_interval (job->code));
+  g_debug ("Status: %s", description);
 
   g_task_return_pointer (task, report, g_object_unref);
 }
