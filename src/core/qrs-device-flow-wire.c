@@ -898,35 +898,55 @@ append_field (GString    *form,
   append_form_encoded (form, value);
 }
 
-/* The form's bytes, wiped when freed: it may hold a device code or a
- * client secret.
- */
-static GBytes *
-form_bytes (GString *form)
-{
-  gsize length = form->len;
-  char *text = g_string_free (form, FALSE);
-
-  return g_bytes_new_with_free_func (text, length, (GDestroyNotify) qrs_secret_free, text);
-}
-
-/* A string big enough for the NULL-terminated values that go in it, each
- * form-encoded with its name: it never grows, so no copy of a secret is
- * left behind in a buffer it outgrew.
+/* A string with room for @length bytes, form-encoded: it never grows, so
+ * no copy of a secret is left behind in a buffer it outgrew.
  */
 static GString *
-new_form (const char *first,
-          ...)
+sized_for_encoding (gsize length)
 {
-  gsize size = 64;
-  va_list args;
+  return g_string_sized_new (3 * length + 1);
+}
 
-  va_start (args, first);
-  for (const char *value = first; value != NULL; value = va_arg (args, const char *))
-    size += 3 * strlen (value) + 32;
+/* A form of the NULL-terminated name, value pairs, leaving out the fields
+ * whose value is NULL. Its bytes may hold a device code or a client
+ * secret: they are wiped when freed.
+ */
+G_GNUC_NULL_TERMINATED
+static GBytes *
+build_form (const char *first_name,
+            ...)
+{
+  GString *form;
+  gsize length = 0;
+  gsize size;
+  va_list args;
+  char *text;
+
+  va_start (args, first_name);
+  for (const char *name = first_name; name != NULL; name = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (value != NULL)
+        length += strlen (name) + strlen (value) + 2;
+    }
   va_end (args);
 
-  return g_string_sized_new (size);
+  form = sized_for_encoding (length);
+  va_start (args, first_name);
+  for (const char *name = first_name; name != NULL; name = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (value != NULL)
+        append_field (form, name, value);
+    }
+  va_end (args);
+
+  size = form->len;
+  text = g_string_free (form, FALSE);
+
+  return g_bytes_new_with_free_func (text, size, (GDestroyNotify) qrs_secret_free, text);
 }
 
 /**
@@ -943,18 +963,13 @@ qrs_device_flow_wire_build_authorization_request (const char *client_id,
                                                   const char *scope,
                                                   const char *client_secret)
 {
-  GString *form;
-
   g_return_val_if_fail (client_id != NULL, NULL);
   g_return_val_if_fail (scope != NULL, NULL);
 
-  form = new_form (client_id, scope, client_secret, NULL);
-  append_field (form, "client_id", client_id);
-  if (client_secret != NULL)
-    append_field (form, "client_secret", client_secret);
-  append_field (form, "scope", scope);
-
-  return form_bytes (form);
+  return build_form ("client_id", client_id,
+                     "client_secret", client_secret,
+                     "scope", scope,
+                     NULL);
 }
 
 /**
@@ -971,19 +986,14 @@ qrs_device_flow_wire_build_token_request (const char *device_code,
                                           const char *client_id,
                                           const char *client_secret)
 {
-  GString *form;
-
   g_return_val_if_fail (device_code != NULL, NULL);
   g_return_val_if_fail (client_id != NULL, NULL);
 
-  form = new_form (QRS_DEVICE_FLOW_GRANT_TYPE, device_code, client_id, client_secret, NULL);
-  append_field (form, "grant_type", QRS_DEVICE_FLOW_GRANT_TYPE);
-  append_field (form, "device_code", device_code);
-  append_field (form, "client_id", client_id);
-  if (client_secret != NULL)
-    append_field (form, "client_secret", client_secret);
-
-  return form_bytes (form);
+  return build_form ("grant_type", QRS_DEVICE_FLOW_GRANT_TYPE,
+                     "device_code", device_code,
+                     "client_id", client_id,
+                     "client_secret", client_secret,
+                     NULL);
 }
 
 /**
@@ -1009,7 +1019,7 @@ qrs_device_flow_wire_build_basic_credentials (const char *client_id,
   g_return_val_if_fail (client_id != NULL, NULL);
   g_return_val_if_fail (client_secret != NULL, NULL);
 
-  credentials = new_form (client_id, client_secret, NULL);
+  credentials = sized_for_encoding (strlen (client_id) + strlen (client_secret) + 1);
   append_form_encoded (credentials, client_id);
   g_string_append_c (credentials, ':');
   append_form_encoded (credentials, client_secret);

@@ -218,6 +218,16 @@ provider_from_factory (const QrsConfig *config)
   return provider;
 }
 
+/* What the factory makes for a client of the IdP with no secret. */
+static QrsProvider *
+idp_provider (Fixture    *fixture,
+              const char *client_id)
+{
+  g_autoptr(QrsConfig) config = new_config (qrs_test_idp_get_issuer (fixture->idp), client_id);
+
+  return provider_from_factory (config);
+}
+
 /* The factory reads secrets with qrs_secret_load(), which today refuses
  * the spaces the IdP's secrets have (RFC 6749 allows them): a confidential
  * client is built here the way the factory builds it, with the secret
@@ -509,13 +519,11 @@ static void
 test_approve_public (Fixture       *fixture,
                      gconstpointer  options)
 {
-  g_autoptr(QrsConfig) config = NULL;
 
   if (fixture->idp == NULL)
     return;
 
-  config = new_config (qrs_test_idp_get_issuer (fixture->idp), QRS_TEST_IDP_PUBLIC_CLIENT_ID);
-  start (fixture, provider_from_factory (config), FALSE);
+  start (fixture, idp_provider (fixture, QRS_TEST_IDP_PUBLIC_CLIENT_ID), FALSE);
   sign_in_and_check (fixture, NULL, QRS_TEST_IDP_ALICE_NAME, TRUE);
 }
 
@@ -597,7 +605,6 @@ static void
 test_deny (Fixture       *fixture,
            gconstpointer  options)
 {
-  g_autoptr(QrsConfig) config = NULL;
   g_autoptr(GError) error = NULL;
   QrsCode *code;
   guint polls;
@@ -605,8 +612,7 @@ test_deny (Fixture       *fixture,
   if (fixture->idp == NULL)
     return;
 
-  config = new_config (qrs_test_idp_get_issuer (fixture->idp), QRS_TEST_IDP_PUBLIC_CLIENT_ID);
-  start (fixture, provider_from_factory (config), FALSE);
+  start (fixture, idp_provider (fixture, QRS_TEST_IDP_PUBLIC_CLIENT_ID), FALSE);
 
   wait_for (fixture, is_pending);
   code = showing_code (fixture);
@@ -634,15 +640,13 @@ static void
 test_expiry (Fixture       *fixture,
              gconstpointer  options)
 {
-  g_autoptr(QrsConfig) config = NULL;
   gint64 created;
 
   if (fixture->idp == NULL)
     return;
 
   qrs_test_idp_set_device_ttl (fixture->idp, 3);
-  config = new_config (qrs_test_idp_get_issuer (fixture->idp), QRS_TEST_IDP_PUBLIC_CLIENT_ID);
-  start (fixture, provider_from_factory (config), FALSE);
+  start (fixture, idp_provider (fixture, QRS_TEST_IDP_PUBLIC_CLIENT_ID), FALSE);
   qrs_sign_in_set_auto_refresh_cap (fixture->sign_in, 2);
 
   wait_for (fixture, is_expired);
@@ -671,7 +675,6 @@ static void
 test_slow_down (Fixture       *fixture,
                 gconstpointer  options)
 {
-  g_autoptr(QrsConfig) config = NULL;
   g_autoptr(GError) error = NULL;
   GArray *times;
   gint64 created;
@@ -682,8 +685,7 @@ test_slow_down (Fixture       *fixture,
 
   qrs_test_idp_set_interval (fixture->idp, 2);
   qrs_test_idp_slow_down (fixture->idp, 1);
-  config = new_config (qrs_test_idp_get_issuer (fixture->idp), QRS_TEST_IDP_PUBLIC_CLIENT_ID);
-  start (fixture, provider_from_factory (config), FALSE);
+  start (fixture, idp_provider (fixture, QRS_TEST_IDP_PUBLIC_CLIENT_ID), FALSE);
 
   wait_for (fixture, is_pending);
   code = showing_code (fixture);
@@ -716,15 +718,13 @@ static void
 test_real_time_pace (Fixture       *fixture,
                      gconstpointer  options)
 {
-  g_autoptr(QrsConfig) config = NULL;
   g_autoptr(GError) error = NULL;
   QrsCode *code;
 
   if (fixture->idp == NULL)
     return;
 
-  config = new_config (qrs_test_idp_get_issuer (fixture->idp), QRS_TEST_IDP_PUBLIC_CLIENT_ID);
-  start (fixture, provider_from_factory (config), TRUE);
+  start (fixture, idp_provider (fixture, QRS_TEST_IDP_PUBLIC_CLIENT_ID), TRUE);
 
   wait_for (fixture, is_pending);
   code = showing_code (fixture);
@@ -746,7 +746,6 @@ static void
 test_expired_token (Fixture       *fixture,
                     gconstpointer  options)
 {
-  g_autoptr(QrsConfig) config = NULL;
   g_autoptr(QrsCode) code = NULL;
   g_autoptr(QrsStatusReport) report = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -756,8 +755,7 @@ test_expired_token (Fixture       *fixture,
     return;
 
   qrs_test_idp_set_device_ttl (fixture->idp, 1);
-  config = new_config (qrs_test_idp_get_issuer (fixture->idp), QRS_TEST_IDP_PUBLIC_CLIENT_ID);
-  fixture->provider = provider_from_factory (config);
+  fixture->provider = idp_provider (fixture, QRS_TEST_IDP_PUBLIC_CLIENT_ID);
 
   qrs_provider_create_code_async (fixture->provider, NULL, store_result, &result);
   await (&result);
@@ -797,15 +795,13 @@ static void
 test_discover (Fixture       *fixture,
                gconstpointer  options)
 {
-  g_autoptr(QrsConfig) config = NULL;
   g_autoptr(GError) error = NULL;
   QrsProvider *provider;
 
   if (fixture->idp == NULL)
     return;
 
-  config = new_config (qrs_test_idp_get_issuer (fixture->idp), QRS_TEST_IDP_PUBLIC_CLIENT_ID);
-  provider = provider_from_factory (config);
+  provider = idp_provider (fixture, QRS_TEST_IDP_PUBLIC_CLIENT_ID);
 
   g_assert_true (discover (provider, &error));
   g_assert_no_error (error);
@@ -922,15 +918,13 @@ static void
 test_unknown_client (Fixture       *fixture,
                      gconstpointer  options)
 {
-  g_autoptr(QrsConfig) config = NULL;
   g_autofree char *message = NULL;
   g_autoptr(GError) error = NULL;
 
   if (fixture->idp == NULL)
     return;
 
-  config = new_config (qrs_test_idp_get_issuer (fixture->idp), "nobody");
-  start (fixture, provider_from_factory (config), FALSE);
+  start (fixture, idp_provider (fixture, "nobody"), FALSE);
   message = g_strdup_printf ("The OpenID provider “%s” does not accept the client id “nobody” with these credentials: "
                              "check the client id, the client secret and the token auth method",
                              qrs_test_idp_get_issuer (fixture->idp));
