@@ -672,8 +672,9 @@ decode_jwt_payload (const char *jwt,
   if (size == 0 || size % 4 == 1)
     return NULL;
 
+  /* Zeroed, so that it is a string to wipe even if it is left half-filled. */
   padded = (size + 3) / 4 * 4;
-  text = g_malloc (padded + 1);
+  text = g_malloc0 (padded + 1);
   for (gsize i = 0; i < size; i++)
     {
       char c = start[i];
