@@ -263,6 +263,14 @@ discovered_cb (GObject      *source,
       self->endpoints = g_steal_pointer (&endpoints);
     }
 
+  /* The next step needs the client, which goes with dispose. */
+  if (self->disposed)
+    {
+      g_task_return_new_error (task, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CANCELLED,
+                               _("The request was cancelled"));
+      return;
+    }
+
   job->next (g_steal_pointer (&task));
 }
 
@@ -981,6 +989,7 @@ qrs_device_flow_provider_discover_finish (QrsDeviceFlowProvider  *self,
                                           GError                **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qrs_device_flow_provider_discover_async), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);

@@ -941,6 +941,59 @@ test_unknown_client (Fixture       *fixture,
   g_assert_cmpuint (fixture->recorder->checks, ==, 0);
 }
 
+/* What the provider refuses without asking the server: a code that is not
+ * its own, a code that gave its tokens, and a confidential client without
+ * its secret.
+ */
+static void
+test_refused_locally (Fixture       *fixture,
+                      gconstpointer  options)
+{
+  g_autofree char *issuer = NULL;
+  g_autoptr(SoupServer) server = new_server (&issuer, FALSE);
+  g_autoptr(QrsDeviceFlowProvider) provider = NULL;
+  g_autoptr(QrsCode) foreign = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  QrsStatusReport *report;
+  QrsCode *code;
+
+  provider = qrs_device_flow_provider_new (issuer, "qrs-post", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (qrs_device_flow_provider_get_scope (provider), ==, "openid profile");
+
+  foreign = qrs_code_new ("abc", NULL, NULL, now, 120);
+  qrs_provider_check_status_async (QRS_PROVIDER (provider), foreign, NULL, store_result, &result);
+  await (&result);
+  report = qrs_provider_check_status_finish (QRS_PROVIDER (provider), result, &error);
+  g_assert_null (report);
+  g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  qrs_device_flow_provider_set_client_auth (provider, QRS_CLIENT_AUTH_CLIENT_SECRET_POST);
+  qrs_provider_create_code_async (QRS_PROVIDER (provider), NULL, store_result, &result);
+  await (&result);
+  code = qrs_provider_create_code_finish (QRS_PROVIDER (provider), result, &error);
+  g_assert_null (code);
+  g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG);
+  g_assert_cmpstr (error->message, ==, "No client secret was given.");
+  g_clear_error (&error);
+
+  /* RFC 6749 allows any printable ASCII in a secret, spaces included. */
+  g_assert_false (qrs_device_flow_provider_set_client_secret (provider, "tab\there", &error));
+  g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG);
+  g_clear_error (&error);
+  g_assert_false (qrs_device_flow_provider_has_client_secret (provider));
+  g_assert_true (qrs_device_flow_provider_set_client_secret (provider, " a b:c ", &error));
+  g_assert_no_error (error);
+  g_assert_true (qrs_device_flow_provider_has_client_secret (provider));
+
+  /* The server got nothing at all. */
+  g_assert_cmpuint (count_logged ("Request to"), ==, 0);
+}
+
 static void
 stop_idp (gpointer key,
           gpointer value,
@@ -978,6 +1031,7 @@ main (int   argc,
   ADD ("discovery/not-found", NULL, test_discovery_not_found);
   ADD ("discovery/no-device-endpoint", NULL, test_discovery_no_device_endpoint);
   ADD ("unknown-client", &fast, test_unknown_client);
+  ADD ("refused-locally", NULL, test_refused_locally);
   ADD ("real-time-pace", &enforced, test_real_time_pace);
 
 #undef ADD
