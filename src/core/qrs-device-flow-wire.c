@@ -802,7 +802,8 @@ parse_token (const QrsDeviceFlowContext  *context,
       status = QRS_STATUS_PENDING;
       interval = MIN (interval + QRS_DEVICE_FLOW_SLOW_DOWN_STEP, QRS_DEVICE_FLOW_MAX_INTERVAL);
     }
-  else if (strcmp (oauth.code, "access_denied") == 0)
+  /* Microsoft Entra ID says authorization_declined for access_denied. */
+  else if (strcmp (oauth.code, "access_denied") == 0 || strcmp (oauth.code, "authorization_declined") == 0)
     {
       status = QRS_STATUS_CANCELLED;
     }
@@ -831,7 +832,8 @@ parse_token (const QrsDeviceFlowContext  *context,
  *
  * authorization_pending and slow_down are PENDING, with the interval to
  * keep from now on (@interval, or 5 s more after slow_down);
- * access_denied is CANCELLED, expired_token EXPIRED. Tokens are
+ * access_denied (and Entra's authorization_declined) is CANCELLED,
+ * expired_token EXPIRED. Tokens are
  * AUTHORIZED, with the token set and whom the ID token names.
  *
  * Returns: (transfer full) (nullable): the report, or %NULL with @error set

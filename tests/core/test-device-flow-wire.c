@@ -586,6 +586,8 @@ test_token_waiting (void)
     { "authorization_pending", QRS_STATUS_PENDING, 3 },
     { "slow_down", QRS_STATUS_PENDING, 8 },
     { "access_denied", QRS_STATUS_CANCELLED, 3 },
+    /* Microsoft Entra ID's name for it. */
+    { "authorization_declined", QRS_STATUS_CANCELLED, 3 },
     { "expired_token", QRS_STATUS_EXPIRED, 3 },
   };
 
