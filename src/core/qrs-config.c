@@ -563,10 +563,10 @@ qrs_config_check_field (QrsConfigField   field,
                                _("No client secret was given."));
           return FALSE;
         }
-      if (qrs_net_text_is_header_safe (value, QRS_SECRET_MAX_LENGTH))
+      if (qrs_net_text_is_visible_ascii (value, QRS_SECRET_MAX_LENGTH))
         return TRUE;
       g_set_error_literal (error, QRS_CONFIG_ERROR, QRS_CONFIG_ERROR_BAD_VALUE,
-                           _("The client secret must be at most 4096 printable ASCII characters, without spaces."));
+                           _("The client secret must be at most 4096 printable ASCII characters."));
       return FALSE;
 
     case QRS_CONFIG_FIELD_PHONE_APP:

@@ -900,7 +900,7 @@ qrs_genauth_provider_set_client_secret (QrsGenauthProvider  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   /* It goes into a JSON string or a Basic header. */
-  if (!qrs_net_text_is_header_safe (secret, QRS_SECRET_MAX_LENGTH))
+  if (!qrs_net_text_is_visible_ascii (secret, QRS_SECRET_MAX_LENGTH))
     {
       g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
                            _("The client secret is empty, too long, or has characters that are not allowed"));

@@ -31,9 +31,6 @@
 #define MAX_ID_LENGTH       256
 #define MAX_STATUS_LENGTH   64
 #define MAX_URL_LENGTH      8192
-#define MAX_TOKEN_LENGTH    (64 * 1024)
-#define MAX_TYPE_LENGTH     64
-#define MAX_SCOPE_LENGTH    4096
 
 /* A longer display name is shortened to this many characters and "…". */
 #define MAX_NAME_CHARS       256
@@ -262,59 +259,6 @@ parse_code (const QrsGenauthReply  *reply,
   return qrs_code_new (id, qr_content, image_url, created_at, lifetime);
 }
 
-/* The tokens are what the sign-in is for, so a malformed one fails the
- * answer. What only describes them is read leniently: the ticket behind
- * this answer cannot be exchanged again, and tokens that work are not
- * thrown away over an expiry written as a string or a scope of the wrong
- * type.
- */
-static QrsTokenSet *
-parse_token_object (JsonObject  *object,
-                    const char  *parent,
-                    GError     **error)
-{
-  const char *access_token;
-  const char *id_token;
-  const char *refresh_token;
-  const char *token_type;
-  const char *scope;
-  const char *expires_name;
-  gint64 expires_in;
-
-  if (!qrs_json_read_string (object, parent, "access_token", FALSE, MAX_TOKEN_LENGTH, &access_token, error))
-    return NULL;
-
-  /* Without an access token, the ID token is the credential. */
-  if (access_token != NULL)
-    id_token = qrs_json_try_string (object, parent, "id_token", MAX_TOKEN_LENGTH);
-  else if (!qrs_json_read_string (object, parent, "id_token", FALSE, MAX_TOKEN_LENGTH, &id_token, error))
-    return NULL;
-
-  if (access_token == NULL && id_token == NULL)
-    {
-      qrs_json_set_error (error, _("The server's answer could not be understood: the member “%s” holds neither an access token nor an ID token"),
-                          parent);
-      return NULL;
-    }
-
-  refresh_token = qrs_json_try_string (object, parent, "refresh_token", MAX_TOKEN_LENGTH);
-  token_type = qrs_json_try_string (object, parent, "token_type", MAX_TYPE_LENGTH);
-  scope = qrs_json_try_string (object, parent, "scope", MAX_SCOPE_LENGTH);
-
-  /* The V3 DTOs say expire_in, OIDC says expires_in; the documented name
-   * wins when both are there, even if its value is no use.
-   */
-  if (qrs_json_lookup (object, "expire_in") != NULL || qrs_json_lookup (object, "expires_in") == NULL)
-    expires_name = "expire_in";
-  else
-    expires_name = "expires_in";
-
-  if (!qrs_json_try_seconds (object, parent, expires_name, QRS_TOKEN_SET_EXPIRES_IN_MAX, &expires_in))
-    expires_in = QRS_TOKEN_SET_EXPIRES_IN_UNKNOWN;
-
-  return qrs_token_set_new (access_token, id_token, refresh_token, token_type, expires_in, scope);
-}
-
 static gboolean
 status_from_string (const char *text,
                     QrsStatus  *status)
@@ -412,12 +356,12 @@ parse_status (const QrsGenauthReply  *reply,
 
       /* A ticket, unless the tokens came right away. */
       if (!qrs_json_read_object (source, parent, "tokenSet", FALSE, &tokens, error) ||
-          !qrs_json_read_string (source, parent, "ticket", tokens == NULL, MAX_TOKEN_LENGTH, &ticket, error))
+          !qrs_json_read_string (source, parent, "ticket", tokens == NULL, QRS_JSON_MAX_TOKEN_LENGTH, &ticket, error))
         return NULL;
 
       if (tokens != NULL)
         {
-          token_set = parse_token_object (tokens, token_path, error);
+          token_set = qrs_json_read_token_set (tokens, token_path, error);
           if (token_set == NULL)
             return NULL;
         }
@@ -448,7 +392,7 @@ parse_token_set (const QrsGenauthReply  *reply,
    * so that nobody tries the ticket again and hides this behind "ticket
    * invalid".
    */
-  token_set = parse_token_object (data, "data", error);
+  token_set = qrs_json_read_token_set (data, "data", error);
   if (token_set == NULL)
     qrs_provider_error_set_server_fault (*error, 200, 0, NULL, NULL);
 

@@ -752,6 +752,78 @@ qrs_json_try_seconds (JsonObject *object,
   return FALSE;
 }
 
+/* ---- Token sets ------------------------------------------------------- */
+
+#define MAX_TYPE_LENGTH  64
+#define MAX_SCOPE_LENGTH 4096
+
+/**
+ * qrs_json_read_token_set:
+ * @object: the object holding the tokens: the whole answer of an OAuth 2.0
+ *   token endpoint, or GenAuth's `data` or `tokenSet`
+ * @parent: (nullable): the path of @object, for errors and the log
+ * @error: return location for a %QRS_PROVIDER_ERROR_PROTOCOL
+ *
+ * The tokens are what the sign-in is for, so a malformed one fails the
+ * answer. What only describes them is read leniently: the ticket or device
+ * code behind this answer cannot be used again, and tokens that work are
+ * not thrown away over an expiry written as a string or a scope of the
+ * wrong type. The same rules hold for every protocol.
+ *
+ * Returns: (transfer full) (nullable): the tokens, or %NULL with @error set
+ */
+QrsTokenSet *
+qrs_json_read_token_set (JsonObject  *object,
+                         const char  *parent,
+                         GError     **error)
+{
+  const char *access_token;
+  const char *id_token;
+  const char *refresh_token;
+  const char *token_type;
+  const char *scope;
+  const char *expires_name;
+  gint64 expires_in;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  if (!qrs_json_read_string (object, parent, "access_token", FALSE, QRS_JSON_MAX_TOKEN_LENGTH, &access_token, error))
+    return NULL;
+
+  /* Without an access token, the ID token is the credential. */
+  if (access_token != NULL)
+    id_token = qrs_json_try_string (object, parent, "id_token", QRS_JSON_MAX_TOKEN_LENGTH);
+  else if (!qrs_json_read_string (object, parent, "id_token", FALSE, QRS_JSON_MAX_TOKEN_LENGTH, &id_token, error))
+    return NULL;
+
+  if (access_token == NULL && id_token == NULL)
+    {
+      if (parent != NULL)
+        qrs_json_set_error (error, _("The server's answer could not be understood: the member “%s” holds neither an access token nor an ID token"),
+                            parent);
+      else
+        qrs_json_set_error (error, _("The server's answer could not be understood: it holds neither an access token nor an ID token"));
+      return NULL;
+    }
+
+  refresh_token = qrs_json_try_string (object, parent, "refresh_token", QRS_JSON_MAX_TOKEN_LENGTH);
+  token_type = qrs_json_try_string (object, parent, "token_type", MAX_TYPE_LENGTH);
+  scope = qrs_json_try_string (object, parent, "scope", MAX_SCOPE_LENGTH);
+
+  /* GenAuth's V3 DTOs say expire_in, OAuth says expires_in; GenAuth's
+   * documented name wins when both are there, even if its value is no use.
+   */
+  if (qrs_json_lookup (object, "expire_in") != NULL || qrs_json_lookup (object, "expires_in") == NULL)
+    expires_name = "expire_in";
+  else
+    expires_name = "expires_in";
+
+  if (!qrs_json_try_seconds (object, parent, expires_name, QRS_TOKEN_SET_EXPIRES_IN_MAX, &expires_in))
+    expires_in = QRS_TOKEN_SET_EXPIRES_IN_UNKNOWN;
+
+  return qrs_token_set_new (access_token, id_token, refresh_token, token_type, expires_in, scope);
+}
+
 /* ---- Server text ------------------------------------------------------ */
 
 static gboolean

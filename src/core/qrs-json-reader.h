@@ -9,7 +9,12 @@
 
 #include <json-glib/json-glib.h>
 
+#include "qrs-token-set.h"
+
 G_BEGIN_DECLS
+
+/* The longest token (or ticket) we accept, in bytes. */
+#define QRS_JSON_MAX_TOKEN_LENGTH (64 * 1024)
 
 /* A server's answer, checked by qrs_json_check() and parsed. Its strings
  * may hold tokens and tickets: clearing it wipes them.
@@ -88,6 +93,13 @@ gboolean    qrs_json_try_seconds    (JsonObject       *object,
                                      const char       *name,
                                      gint64            max,
                                      gint64           *value);
+
+/* A token set as OAuth 2.0 (RFC 6749 §5.1) and GenAuth write it: what
+ * every protocol's parser reads tokens with.
+ */
+QrsTokenSet *qrs_json_read_token_set (JsonObject      *object,
+                                      const char      *parent,
+                                      GError         **error);
 
 /* Server text for messages and the screen. */
 char       *qrs_json_sanitize_text  (const char       *text,

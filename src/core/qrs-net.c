@@ -57,6 +57,37 @@ qrs_net_text_is_header_safe (const char *text,
 }
 
 /**
+ * qrs_net_text_is_visible_ascii:
+ * @text: (nullable): a client secret or a scope
+ * @max_length: the most bytes it may have
+ *
+ * RFC 6749's VSCHAR, printable ASCII with spaces, which client secrets and
+ * scopes are made of: they are form-encoded, escaped in JSON or encoded in
+ * Basic credentials on the way out, never put in a header as they are.
+ *
+ * Returns: whether @text is 1 to @max_length such characters
+ */
+gboolean
+qrs_net_text_is_visible_ascii (const char *text,
+                               gsize       max_length)
+{
+  gsize length;
+
+  if (text == NULL)
+    return FALSE;
+
+  length = strlen (text);
+  if (length == 0 || length > max_length)
+    return FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    if ((guchar) text[i] < 0x20 || (guchar) text[i] > 0x7e)
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
  * qrs_net_host_is_loopback:
  *
  * Returns: whether @host is this computer, so that plain http to it never

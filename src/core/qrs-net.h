@@ -45,6 +45,8 @@ char             *qrs_net_displayable_url       (const char  *url);
 
 gboolean          qrs_net_text_is_header_safe   (const char  *text,
                                                  gsize        max_length);
+gboolean          qrs_net_text_is_visible_ascii (const char  *text,
+                                                 gsize        max_length);
 gboolean          qrs_net_host_is_loopback      (const char  *host);
 gboolean          qrs_net_host_is_valid         (const char  *host);
 const char       *qrs_net_get_language_tag      (void);

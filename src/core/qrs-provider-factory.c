@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "qrs-device-flow-provider.h"
 #include "qrs-genauth-provider.h"
 #include "qrs-provider-factory.h"
 #include "qrs-secret-private.h"
@@ -16,9 +17,9 @@
  * ever sees a QrsProvider.
  */
 
-/* The client secret the configuration points at, if its auth method
- * wants one: from QRS_CLIENT_SECRET when set and not empty, else from the
- * client secret file.
+/* The client secret the configuration's auth method wants, if any: the
+ * one given (from the keyring), else from QRS_CLIENT_SECRET when set and
+ * not empty, else from the client secret file.
  */
 static gboolean
 load_client_secret (const QrsConfig  *config,
@@ -49,32 +50,65 @@ load_client_secret (const QrsConfig  *config,
   return TRUE;
 }
 
+/* How each provider takes its client secret. */
+typedef gboolean (*SetSecretFunc) (gpointer     provider,
+                                   const char  *secret,
+                                   GError     **error);
+
+/* Hands @provider the client secret its auth method needs, if any. */
+static QrsProvider *
+add_client_secret (gpointer          provider,
+                   SetSecretFunc     set_secret,
+                   const QrsConfig  *config,
+                   const char       *given_secret,
+                   GError          **error)
+{
+  g_autoptr(GObject) owned = provider;
+  g_autoptr(QrsSecret) secret = NULL;
+
+  if (owned == NULL || !load_client_secret (config, given_secret, &secret, error))
+    return NULL;
+
+  if (secret != NULL && !set_secret (owned, secret, error))
+    return NULL;
+
+  return QRS_PROVIDER (g_steal_pointer (&owned));
+}
+
 static QrsProvider *
 create_genauth (const QrsConfig  *config,
                 const char       *given_secret,
                 GError          **error)
 {
-  g_autoptr(QrsGenauthProvider) provider = NULL;
-  g_autoptr(QrsSecret) secret = NULL;
+  return add_client_secret (g_initable_new (QRS_TYPE_GENAUTH_PROVIDER, NULL, error,
+                                            "base-url", config->server,
+                                            "app-id", config->app_id,
+                                            "userpool-id", config->userpool_id,
+                                            "allow-insecure-http", config->allow_insecure_http,
+                                            "status-path", config->status_path,
+                                            "client-auth", config->token_auth_method,
+                                            NULL),
+                            (SetSecretFunc) qrs_genauth_provider_set_client_secret,
+                            config, given_secret, error);
+}
 
-  provider = g_initable_new (QRS_TYPE_GENAUTH_PROVIDER, NULL, error,
-                             "base-url", config->server,
-                             "app-id", config->app_id,
-                             "userpool-id", config->userpool_id,
-                             "allow-insecure-http", config->allow_insecure_http,
-                             "status-path", config->status_path,
-                             "client-auth", config->token_auth_method,
-                             NULL);
-  if (provider == NULL)
-    return NULL;
-
-  if (!load_client_secret (config, given_secret, &secret, error))
-    return NULL;
-
-  if (secret != NULL && !qrs_genauth_provider_set_client_secret (provider, secret, error))
-    return NULL;
-
-  return QRS_PROVIDER (g_steal_pointer (&provider));
+/* The endpoints are discovered later: before the first code, or when the
+ * application asks (qrs_device_flow_provider_discover_async()).
+ */
+static QrsProvider *
+create_device_flow (const QrsConfig  *config,
+                    const char       *given_secret,
+                    GError          **error)
+{
+  return add_client_secret (g_initable_new (QRS_TYPE_DEVICE_FLOW_PROVIDER, NULL, error,
+                                            "issuer", config->issuer,
+                                            "client-id", config->client_id,
+                                            "scope", config->scope,
+                                            "allow-insecure-http", config->allow_insecure_http,
+                                            "client-auth", config->token_auth_method,
+                                            NULL),
+                            (SetSecretFunc) qrs_device_flow_provider_set_client_secret,
+                            config, given_secret, error);
 }
 
 /**
@@ -121,9 +155,7 @@ qrs_provider_factory_create_with_secret (const QrsConfig  *config,
       return create_genauth (config, client_secret, error);
 
     case QRS_PROVIDER_KIND_DEVICE_FLOW:
-      g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_NOT_SUPPORTED,
-                           "The device flow is not available yet");
-      return NULL;
+      return create_device_flow (config, client_secret, error);
 
     default:
       g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,

@@ -116,7 +116,7 @@ secret_from_text (const char  *raw,
   /* It goes into a JSON string, a form or a Basic header: keep it to
    * printable ASCII, which every real secret is.
    */
-  if (!qrs_net_text_is_header_safe (secret, QRS_SECRET_MAX_LENGTH))
+  if (!qrs_net_text_is_visible_ascii (secret, QRS_SECRET_MAX_LENGTH))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("The client secret from %s is empty, too long, or has characters that are not allowed."),

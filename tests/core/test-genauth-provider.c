@@ -838,7 +838,7 @@ test_client_secret_refused (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *big = g_strnfill (8192, 's');
-  const char *bad[] = { "", "has space", "line\nbreak", "caf\xc3\xa9", big };
+  const char *bad[] = { "", "tab\there", "line\nbreak", "caf\xc3\xa9", big };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
