@@ -69,6 +69,13 @@ enum {
 
 static void qrs_device_flow_provider_initable_iface_init (GInitableIface *iface);
 static void qrs_device_flow_provider_provider_iface_init (QrsProviderInterface *iface);
+static void qrs_device_flow_provider_prepare_async (QrsProvider         *provider,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+static gboolean qrs_device_flow_provider_prepare_finish (QrsProvider   *provider,
+                                                         GAsyncResult  *result,
+                                                         GError       **error);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (QrsDeviceFlowProvider, qrs_device_flow_provider, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
@@ -507,6 +514,8 @@ qrs_device_flow_provider_provider_iface_init (QrsProviderInterface *iface)
   iface->check_status_async = qrs_device_flow_provider_check_status_async;
   iface->check_status_finish = qrs_device_flow_provider_check_status_finish;
   iface->get_net_client = qrs_device_flow_provider_get_net_client;
+  iface->prepare_async = qrs_device_flow_provider_prepare_async;
+  iface->prepare_finish = qrs_device_flow_provider_prepare_finish;
 }
 
 /* ---- Configuration ---------------------------------------------------- */
@@ -970,4 +979,23 @@ qrs_device_flow_provider_discover_finish (QrsDeviceFlowProvider  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Preparing is discovering: QrsProvider's name for it. */
+static void
+qrs_device_flow_provider_prepare_async (QrsProvider         *provider,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  qrs_device_flow_provider_discover_async (QRS_DEVICE_FLOW_PROVIDER (provider), cancellable,
+                                           callback, user_data);
+}
+
+static gboolean
+qrs_device_flow_provider_prepare_finish (QrsProvider   *provider,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  return qrs_device_flow_provider_discover_finish (QRS_DEVICE_FLOW_PROVIDER (provider), result, error);
 }

@@ -521,6 +521,62 @@ qrs_provider_exchange_finish (QrsProvider   *self,
   return QRS_PROVIDER_GET_IFACE (self)->exchange_finish (self, result, error);
 }
 
+/**
+ * qrs_provider_prepare_async:
+ * @self: a #QrsProvider
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the result
+ * @user_data: data for @callback
+ *
+ * Learns what can be learnt before any window shows (the device flow's
+ * OpenID discovery), so that a configuration that cannot work is told at
+ * once. Providers with nothing to learn succeed at once. Creating a code
+ * prepares the provider anyway if this was not called.
+ */
+void
+qrs_provider_prepare_async (QrsProvider         *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  QrsProviderInterface *iface;
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (QRS_IS_PROVIDER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = QRS_PROVIDER_GET_IFACE (self);
+  if (iface->prepare_async != NULL)
+    {
+      iface->prepare_async (self, cancellable, callback, user_data);
+      return;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, qrs_provider_prepare_async);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * qrs_provider_prepare_finish:
+ * @error: a %QRS_PROVIDER_ERROR: _CONFIG when the configuration cannot work
+ *
+ * Returns: whether the provider is ready
+ */
+gboolean
+qrs_provider_prepare_finish (QrsProvider   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (QRS_IS_PROVIDER (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+
+  if (g_async_result_is_tagged (result, qrs_provider_prepare_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
+
+  return QRS_PROVIDER_GET_IFACE (self)->prepare_finish (self, result, error);
+}
+
 static void
 picture_fetched_cb (GObject      *object,
                     GAsyncResult *result,

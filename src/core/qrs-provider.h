@@ -116,6 +116,15 @@ struct _QrsProviderInterface
 
   /* The client every request goes through: pictures are fetched with it. */
   QrsNetClient    *(*get_net_client)      (QrsProvider          *self);
+
+  /* Optional: what can be learnt before anything is shown (discovery). */
+  void             (*prepare_async)       (QrsProvider          *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+  gboolean         (*prepare_finish)      (QrsProvider          *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
 };
 
 void             qrs_provider_create_code_async   (QrsProvider          *self,
@@ -139,6 +148,13 @@ void             qrs_provider_exchange_async      (QrsProvider          *self,
                                                    GAsyncReadyCallback   callback,
                                                    gpointer              user_data);
 QrsTokenSet     *qrs_provider_exchange_finish     (QrsProvider          *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+void             qrs_provider_prepare_async       (QrsProvider          *self,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean         qrs_provider_prepare_finish      (QrsProvider          *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
 void             qrs_provider_fetch_picture_async (QrsProvider          *self,

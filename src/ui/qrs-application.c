@@ -496,11 +496,22 @@ make_kiosk (QrsApplication *self,
   g_action_map_remove_action (G_ACTION_MAP (window), "show-help-overlay");
 }
 
-/* What the steps on screen name. */
-static const char *
+/* What the steps on screen name: the phone app to scan with, or for the
+ * device flow the service the person signs in to, by its host.
+ */
+static char *
 service_name (QrsApplication *self)
 {
-  return self->config->phone_app;
+  g_autoptr(GUri) uri = NULL;
+
+  if (self->config->provider == QRS_PROVIDER_KIND_DEVICE_FLOW && !self->config->demo)
+    {
+      uri = g_uri_parse (self->config->issuer, G_URI_FLAGS_NONE, NULL);
+      if (uri != NULL && g_uri_get_host (uri) != NULL)
+        return g_strdup (g_uri_get_host (uri));
+    }
+
+  return g_strdup (self->config->phone_app);
 }
 
 /*
@@ -562,7 +573,11 @@ open_window (QrsApplication *self)
   QrsWindow *window = qrs_window_new (self, NULL);
 
   qrs_window_set_kiosk (window, self->config->kiosk);
-  qrs_window_set_service_name (window, service_name (self));
+  {
+    g_autofree char *name = service_name (self);
+
+    qrs_window_set_service_name (window, name);
+  }
   g_signal_connect_object (window, "close-request", G_CALLBACK (close_request_cb),
                            self, G_CONNECT_SWAPPED);
 
@@ -604,6 +619,29 @@ fail_to_start (QrsApplication *self,
 }
 
 static void
+prepared_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(QrsApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert (QRS_IS_APPLICATION (self));
+
+  /* A provider that cannot work as configured (an OpenID provider
+   * without the device flow, say): one sentence, exit 2, no window. A
+   * network failure is no verdict: the window says it and tries again.
+   */
+  if (!qrs_provider_prepare_finish (QRS_PROVIDER (object), result, &error) &&
+      g_error_matches (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG))
+    fail_to_start (self, error);
+  else if (!self->stopping)
+    begin (self, open_window (self));
+
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
 start_or_fail (QrsApplication *self,
                QrsWindow      *window,
                const char     *client_secret)
@@ -615,6 +653,16 @@ start_or_fail (QrsApplication *self,
       fail_to_start (self, error);
       if (window != NULL)
         gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+
+  /* A window that may still exit 2 opens only once the provider has
+   * learnt what it can; a kiosk shows at once and keeps trying.
+   */
+  if (window == NULL && !self->config->kiosk)
+    {
+      g_application_hold (G_APPLICATION (self));
+      qrs_provider_prepare_async (self->provider, self->cancellable, prepared_cb, g_object_ref (self));
       return;
     }
 
