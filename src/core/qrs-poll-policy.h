@@ -11,7 +11,9 @@
 
 G_BEGIN_DECLS
 
-/* The contract of DESIGN.md "Polling policy", in milliseconds. */
+/* The polling contract (the project's design notes, "Polling policy"),
+ * in milliseconds.
+ */
 #define QRS_POLL_PENDING_INTERVAL_MS  1500
 #define QRS_POLL_SCANNED_INTERVAL_MS   400
 #define QRS_POLL_HIDDEN_INTERVAL_MS   5000
