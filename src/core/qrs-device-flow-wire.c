@@ -173,13 +173,7 @@ static void
 finish_error (const QrsNetReply *reply,
               GError            *error)
 {
-  g_assert (error != NULL && error->domain == QRS_PROVIDER_ERROR);
-
-  qrs_provider_error_set_http_status (error, reply->http_status);
-  if (reply->retry_after != NULL)
-    qrs_provider_error_set_retry_after (error,
-                                        qrs_genauth_wire_parse_retry_after (reply->retry_after,
-                                                                            reply->received_at));
+  qrs_provider_error_set_reply (error, reply->http_status, reply->retry_after, reply->received_at);
 }
 
 /* What any answer that is not a success and not an OAuth error is: the
@@ -189,13 +183,7 @@ finish_error (const QrsNetReply *reply,
 static GError *
 new_http_error (const QrsNetReply *reply)
 {
-  if (reply->http_status == 429)
-    return g_error_new_literal (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_RATE_LIMITED,
-                                _("The sign-in server is receiving too many requests and asks us to wait"));
-
-  return g_error_new (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_HTTP,
-                      _("The sign-in server answered with an error (HTTP %u %s)"),
-                      reply->http_status, soup_status_get_phrase (reply->http_status));
+  return qrs_provider_error_new_for_http (reply->http_status);
 }
 
 /* Text from the server, made fit for a message: one line, bounded. */

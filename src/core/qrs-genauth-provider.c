@@ -899,17 +899,9 @@ qrs_genauth_provider_set_client_secret (QrsGenauthProvider  *self,
   g_return_val_if_fail (secret != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  /* It goes into a JSON string or a Basic header. */
-  if (!qrs_net_text_is_visible_ascii (secret, QRS_SECRET_MAX_LENGTH))
-    {
-      g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
-                           _("The client secret is empty, too long, or has characters that are not allowed"));
-      return FALSE;
-    }
-
   had_secret = self->client_secret != NULL;
-  g_clear_pointer (&self->client_secret, qrs_secret_free);
-  self->client_secret = g_strdup (secret);
+  if (!qrs_secret_replace (&self->client_secret, secret, error))
+    return FALSE;
 
   if (!had_secret)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_CLIENT_SECRET]);

@@ -133,13 +133,7 @@ new_http_error (const QrsGenauthReply *reply)
   g_auto(Fault) fault = { 0, 0, NULL, NULL };
   GError *error;
 
-  if (reply->http_status == 429)
-    error = g_error_new_literal (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_RATE_LIMITED,
-                                 _("The sign-in server is receiving too many requests and asks us to wait"));
-  else
-    error = g_error_new (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_HTTP,
-                         _("The sign-in server answered with an error (HTTP %u %s)"),
-                         reply->http_status, soup_status_get_phrase (reply->http_status));
+  error = qrs_provider_error_new_for_http (reply->http_status);
 
   /* Some gateways put a V3 envelope in their error pages; keep what it
    * says, but an HTML page is fine too.
@@ -222,13 +216,7 @@ static void
 finish_error (const QrsGenauthReply *reply,
               GError                *error)
 {
-  g_assert (error != NULL && error->domain == QRS_PROVIDER_ERROR);
-
-  qrs_provider_error_set_http_status (error, reply->http_status);
-  if (reply->retry_after != NULL)
-    qrs_provider_error_set_retry_after (error,
-                                        qrs_genauth_wire_parse_retry_after (reply->retry_after,
-                                                                            reply->received_at));
+  qrs_provider_error_set_reply (error, reply->http_status, reply->retry_after, reply->received_at);
 }
 
 /* ---- Answers ---------------------------------------------------------- */
@@ -489,57 +477,6 @@ qrs_genauth_wire_parse_token_set (const QrsGenauthReply  *reply,
     }
 
   return token_set;
-}
-
-/**
- * qrs_genauth_wire_parse_retry_after:
- * @value: a Retry-After header: delay-seconds or an HTTP-date (RFC 9110)
- * @now: (nullable): the time to count an HTTP-date from; %NULL for now
- *
- * Returns: seconds to wait, at most %QRS_PROVIDER_RETRY_AFTER_MAX, 0 for a
- *   date in the past, or -1 if @value is neither form
- */
-gint64
-qrs_genauth_wire_parse_retry_after (const char *value,
-                                    GDateTime  *now)
-{
-  g_autofree char *text = NULL;
-  g_autoptr(GDateTime) date = NULL;
-  g_autoptr(GDateTime) reference = NULL;
-  GTimeSpan span;
-  const char *p;
-
-  g_return_val_if_fail (value != NULL, -1);
-
-  text = g_strstrip (g_strdup (value));
-  if (*text == '\0')
-    return -1;
-
-  for (p = text; g_ascii_isdigit (*p); p++)
-    ;
-
-  if (*p == '\0')
-    {
-      guint64 seconds;
-
-      /* A number too long for 64 bits is still a number: a long wait. */
-      if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &seconds, NULL))
-        return QRS_PROVIDER_RETRY_AFTER_MAX;
-
-      return (gint64) MIN (seconds, (guint64) QRS_PROVIDER_RETRY_AFTER_MAX);
-    }
-
-  date = soup_date_time_new_from_http_string (text);
-  if (date == NULL)
-    return -1;
-
-  reference = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
-  span = g_date_time_difference (date, reference);
-  if (span <= 0)
-    return 0;
-
-  /* HTTP-dates have whole seconds; round up so we never come back early. */
-  return MIN ((span + G_TIME_SPAN_SECOND - 1) / G_TIME_SPAN_SECOND, QRS_PROVIDER_RETRY_AFTER_MAX);
 }
 
 /* ---- Requests --------------------------------------------------------- */

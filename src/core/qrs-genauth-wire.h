@@ -41,8 +41,6 @@ QrsStatusReport *qrs_genauth_wire_parse_status       (const QrsGenauthReply *rep
                                                       GError               **error);
 QrsTokenSet     *qrs_genauth_wire_parse_token_set    (const QrsGenauthReply *reply,
                                                       GError               **error);
-gint64           qrs_genauth_wire_parse_retry_after  (const char            *value,
-                                                      GDateTime             *now);
 
 char            *qrs_genauth_wire_build_qr_content   (const char            *qrcode_id,
                                                       const char            *userpool_id,

@@ -25,20 +25,12 @@
  * Hosts and headers
  */
 
-/**
- * qrs_net_text_is_header_safe:
- * @text: what is about to go into a header or a request body
- * @max_length: the most bytes it may have
- *
- * Ids and secrets go into HTTP headers: printable ASCII only, so nothing
- * can inject a header or trip libsoup's checks.
- *
- * Returns: whether @text is 1 to @max_length printable ASCII characters
- *   without spaces
- */
-gboolean
-qrs_net_text_is_header_safe (const char *text,
-                             gsize       max_length)
+/* Whether @text is 1 to @max_length bytes, each within [@low, @high]. */
+static gboolean
+text_within (const char *text,
+             gsize       max_length,
+             guchar      low,
+             guchar      high)
 {
   gsize length;
 
@@ -50,10 +42,28 @@ qrs_net_text_is_header_safe (const char *text,
     return FALSE;
 
   for (gsize i = 0; i < length; i++)
-    if ((guchar) text[i] <= 0x20 || (guchar) text[i] >= 0x7f)
+    if ((guchar) text[i] < low || (guchar) text[i] > high)
       return FALSE;
 
   return TRUE;
+}
+
+/**
+ * qrs_net_text_is_header_safe:
+ * @text: (nullable): what is about to go into a header or a request body
+ * @max_length: the most bytes it may have
+ *
+ * Ids go into HTTP headers: printable ASCII only, without spaces, so
+ * nothing can inject a header or trip libsoup's checks.
+ *
+ * Returns: whether @text is 1 to @max_length printable ASCII characters
+ *   without spaces
+ */
+gboolean
+qrs_net_text_is_header_safe (const char *text,
+                             gsize       max_length)
+{
+  return text_within (text, max_length, 0x21, 0x7e);
 }
 
 /**
@@ -71,20 +81,7 @@ gboolean
 qrs_net_text_is_visible_ascii (const char *text,
                                gsize       max_length)
 {
-  gsize length;
-
-  if (text == NULL)
-    return FALSE;
-
-  length = strlen (text);
-  if (length == 0 || length > max_length)
-    return FALSE;
-
-  for (gsize i = 0; i < length; i++)
-    if ((guchar) text[i] < 0x20 || (guchar) text[i] > 0x7e)
-      return FALSE;
-
-  return TRUE;
+  return text_within (text, max_length, 0x20, 0x7e);
 }
 
 /**

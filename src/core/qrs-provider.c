@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <libsoup/soup.h>
 
 #include "qrs-provider.h"
 
@@ -289,6 +290,105 @@ qrs_provider_error_new_from_transport (const GError *error)
   return g_error_new (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_NETWORK,
                       _("Could not reach the sign-in server: %s"),
                       error->message);
+}
+
+/**
+ * qrs_provider_error_new_for_http:
+ * @http_status: an HTTP status that is not a success
+ *
+ * Returns: (transfer full): a %QRS_PROVIDER_ERROR_RATE_LIMITED for 429, a
+ *   %QRS_PROVIDER_ERROR_HTTP otherwise, worded the same for every provider
+ */
+GError *
+qrs_provider_error_new_for_http (guint http_status)
+{
+  GError *error;
+
+  if (http_status == 429)
+    error = g_error_new_literal (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_RATE_LIMITED,
+                                 _("The sign-in server is receiving too many requests and asks us to wait"));
+  else
+    error = g_error_new (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_HTTP,
+                         _("The sign-in server answered with an error (HTTP %u %s)"),
+                         http_status, soup_status_get_phrase (http_status));
+
+  qrs_provider_error_set_http_status (error, http_status);
+
+  return error;
+}
+
+/**
+ * qrs_provider_error_set_reply:
+ * @error: a %QRS_PROVIDER_ERROR about an answer
+ * @http_status: the answer's HTTP status
+ * @retry_after: (nullable): its Retry-After header
+ * @received_at: (nullable): when it arrived, to count an HTTP-date from
+ *
+ * Attaches what every error about an answer carries, whatever the
+ * protocol: the HTTP status and how long the server asked us to wait.
+ */
+void
+qrs_provider_error_set_reply (GError     *error,
+                              guint       http_status,
+                              const char *retry_after,
+                              GDateTime  *received_at)
+{
+  g_return_if_fail (error != NULL && error->domain == QRS_PROVIDER_ERROR);
+
+  qrs_provider_error_set_http_status (error, http_status);
+  if (retry_after != NULL)
+    qrs_provider_error_set_retry_after (error, qrs_provider_parse_retry_after (retry_after, received_at));
+}
+
+/**
+ * qrs_provider_parse_retry_after:
+ * @value: a Retry-After header: delay-seconds or an HTTP-date (RFC 9110)
+ * @now: (nullable): the time to count an HTTP-date from; %NULL for now
+ *
+ * Returns: seconds to wait, at most %QRS_PROVIDER_RETRY_AFTER_MAX, 0 for a
+ *   date in the past, or -1 if @value is neither form
+ */
+gint64
+qrs_provider_parse_retry_after (const char *value,
+                                GDateTime  *now)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GDateTime) date = NULL;
+  g_autoptr(GDateTime) reference = NULL;
+  GTimeSpan span;
+  const char *p;
+
+  g_return_val_if_fail (value != NULL, -1);
+
+  text = g_strstrip (g_strdup (value));
+  if (*text == '\0')
+    return -1;
+
+  for (p = text; g_ascii_isdigit (*p); p++)
+    ;
+
+  if (*p == '\0')
+    {
+      guint64 seconds;
+
+      /* A number too long for 64 bits is still a number: a long wait. */
+      if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &seconds, NULL))
+        return QRS_PROVIDER_RETRY_AFTER_MAX;
+
+      return (gint64) MIN (seconds, (guint64) QRS_PROVIDER_RETRY_AFTER_MAX);
+    }
+
+  date = soup_date_time_new_from_http_string (text);
+  if (date == NULL)
+    return -1;
+
+  reference = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
+  span = g_date_time_difference (date, reference);
+  if (span <= 0)
+    return 0;
+
+  /* HTTP-dates have whole seconds; round up so we never come back early. */
+  return MIN ((span + G_TIME_SPAN_SECOND - 1) / G_TIME_SPAN_SECOND, QRS_PROVIDER_RETRY_AFTER_MAX);
 }
 
 /**

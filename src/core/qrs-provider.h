@@ -75,6 +75,13 @@ void        qrs_provider_error_set_retry_after    (GError       *error,
 GError     *qrs_provider_error_new_from_transport (const GError *error);
 GError     *qrs_provider_error_new_for_url       (QrsNetUrlProblem  problem,
                                                    const char       *url);
+GError     *qrs_provider_error_new_for_http      (guint             http_status);
+void        qrs_provider_error_set_reply         (GError           *error,
+                                                   guint             http_status,
+                                                   const char       *retry_after,
+                                                   GDateTime        *received_at);
+gint64      qrs_provider_parse_retry_after       (const char       *value,
+                                                   GDateTime        *now);
 
 #define QRS_TYPE_PROVIDER (qrs_provider_get_type ())
 

@@ -32,6 +32,9 @@ gboolean   qrs_secret_check_file     (const char  *path,
 QrsSecret *qrs_secret_load           (const char  *variable,
                                       const char  *path,
                                       GError     **error);
+gboolean   qrs_secret_replace        (QrsSecret  **slot,
+                                      const char  *secret,
+                                      GError     **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QrsSecret, qrs_secret_free)
 

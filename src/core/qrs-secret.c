@@ -18,6 +18,7 @@
 #include <gio/gio.h>
 
 #include "qrs-net.h"
+#include "qrs-provider.h"
 #include "qrs-secret-private.h"
 
 /* g_free() leaves the bytes in the heap, where a core dump or a later
@@ -250,4 +251,37 @@ qrs_secret_load (const char  *variable,
   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                        _("No client secret was given."));
   return NULL;
+}
+
+/**
+ * qrs_secret_replace:
+ * @slot: where a provider keeps its client secret
+ * @secret: the new secret
+ * @error: a %QRS_PROVIDER_ERROR_CONFIG error
+ *
+ * Keeps a copy of @secret in @slot, wiping the one before. Any printable
+ * ASCII will do, spaces included (RFC 6749's VSCHAR): it goes into a JSON
+ * string, a form or Basic credentials, never into a header as it is.
+ *
+ * Returns: whether @secret was usable and is now kept
+ */
+gboolean
+qrs_secret_replace (QrsSecret   **slot,
+                    const char   *secret,
+                    GError      **error)
+{
+  g_return_val_if_fail (slot != NULL, FALSE);
+  g_return_val_if_fail (secret != NULL, FALSE);
+
+  if (!qrs_net_text_is_visible_ascii (secret, QRS_SECRET_MAX_LENGTH))
+    {
+      g_set_error_literal (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
+                           _("The client secret is empty, too long, or has characters that are not allowed"));
+      return FALSE;
+    }
+
+  g_clear_pointer (slot, qrs_secret_free);
+  *slot = g_strdup (secret);
+
+  return TRUE;
 }

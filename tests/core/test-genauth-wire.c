@@ -1301,7 +1301,7 @@ test_retry_after (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      gint64 seconds = qrs_genauth_wire_parse_retry_after (cases[i].value, now);
+      gint64 seconds = qrs_provider_parse_retry_after (cases[i].value, now);
 
       if (seconds != cases[i].seconds)
         g_error ("Retry-After “%s”: expected %" G_GINT64_FORMAT ", got %" G_GINT64_FORMAT,

@@ -142,7 +142,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       check_outcome (token_set, error);
     }
 
-  retry_after = qrs_genauth_wire_parse_retry_after (header, fuzz_now);
+  retry_after = qrs_provider_parse_retry_after (header, fuzz_now);
   g_assert (retry_after >= -1 && retry_after <= QRS_PROVIDER_RETRY_AFTER_MAX);
 
   return 0;
