@@ -181,6 +181,50 @@ test_system_fires (void)
   g_assert_finalize_object (g_steal_pointer (&clock));
 }
 
+/* The test-only knob: time runs N times faster and a delay takes N times
+ * less real time; a bad value is refused with a warning.
+ */
+static void
+test_system_time_scale (void)
+{
+  g_autoptr(QrsSystemClock) clock = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  gint64 real_start, clock_start, real_elapsed, clock_elapsed;
+
+  g_setenv ("QRS_DEBUG_TIME_SCALE", "50", TRUE);
+  clock = qrs_system_clock_new ();
+  g_unsetenv ("QRS_DEBUG_TIME_SCALE");
+
+  real_start = g_get_monotonic_time ();
+  clock_start = qrs_clock_get_time (QRS_CLOCK (clock));
+  /* 5 s on this clock: a tenth of a second of real time. */
+  qrs_clock_schedule (QRS_CLOCK (clock), 5000, quit_loop, loop, NULL);
+  g_main_loop_run (loop);
+  real_elapsed = g_get_monotonic_time () - real_start;
+  clock_elapsed = qrs_clock_get_time (QRS_CLOCK (clock)) - clock_start;
+
+  g_assert_cmpint (real_elapsed, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpint (clock_elapsed, >=, 5 * G_USEC_PER_SEC - 50 * 1000);
+  g_assert_cmpint (clock_elapsed, >=, real_elapsed * 40);
+  g_assert_finalize_object (g_steal_pointer (&clock));
+
+  g_setenv ("QRS_DEBUG_TIME_SCALE", "fast", TRUE);
+  g_test_expect_message ("qr-signin-core", G_LOG_LEVEL_WARNING, "*QRS_DEBUG_TIME_SCALE*");
+  clock = qrs_system_clock_new ();
+  g_test_assert_expected_messages ();
+  g_unsetenv ("QRS_DEBUG_TIME_SCALE");
+  real_start = g_get_monotonic_time ();
+  clock_start = qrs_clock_get_time (QRS_CLOCK (clock));
+  qrs_clock_schedule (QRS_CLOCK (clock), 30, quit_loop, loop, NULL);
+  g_main_loop_run (loop);
+  /* Real time: the clock moved as much as the world did, give or take. */
+  clock_elapsed = qrs_clock_get_time (QRS_CLOCK (clock)) - clock_start;
+  real_elapsed = g_get_monotonic_time () - real_start;
+  g_assert_cmpint (clock_elapsed, <=, real_elapsed);
+  g_assert_cmpint (clock_elapsed, >=, 30 * 1000);
+  g_assert_finalize_object (g_steal_pointer (&clock));
+}
+
 static void
 count_call (gpointer user_data)
 {
@@ -222,6 +266,7 @@ main (int   argc,
   ADD ("/clock/manual/negative-delay", test_manual_negative_delay);
   g_test_add_func ("/clock/system/fires", test_system_fires);
   g_test_add_func ("/clock/system/cancel", test_system_cancel);
+  g_test_add_func ("/clock/system/time-scale", test_system_time_scale);
 
 #undef ADD
 
