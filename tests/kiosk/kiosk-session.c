@@ -214,6 +214,155 @@ write_in (KioskSession  *self,
   return g_file_set_contents (path, contents, -1, error) && own (self, path, error);
 }
 
+/* The first field after the command's name in /proc/PID/stat; the name may
+ * hold spaces and parentheses, hence the last ')'.
+ */
+static gboolean
+read_stat (GPid    pid,
+           char  **comm,
+           GPid   *ppid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *contents = NULL;
+  char *open, *close;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return FALSE;
+  open = strchr (contents, '(');
+  close = strrchr (contents, ')');
+  if (open == NULL || close == NULL || close < open || strlen (close) < 5)
+    return FALSE;
+
+  if (comm != NULL)
+    *comm = g_strndup (open + 1, close - open - 1);
+  if (ppid != NULL)
+    *ppid = (GPid) g_ascii_strtoll (close + 4, NULL, 10);
+
+  return TRUE;
+}
+
+static GArray *
+list_pids (void)
+{
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (GPid));
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      char *end;
+      gint64 pid = g_ascii_strtoll (name, &end, 10);
+
+      if (*end == '\0' && pid > 0)
+        {
+          GPid value = (GPid) pid;
+
+          g_array_append_val (pids, value);
+        }
+    }
+
+  return pids;
+}
+
+/* Every process that came from the kiosk whose runtime directory is
+ * @runtime_dir, whoever its parent is now: they all inherited it.
+ */
+static GPtrArray *
+list_processes_of (const char *runtime_dir)
+{
+  g_autoptr(GArray) pids = list_pids ();
+  g_autofree char *needle = g_strconcat ("XDG_RUNTIME_DIR=", runtime_dir, NULL);
+  GPtrArray *found = g_ptr_array_new ();
+  GPid me = getpid ();
+
+  for (guint i = 0; i < pids->len; i++)
+    {
+      GPid pid = g_array_index (pids, GPid, i);
+      g_autofree char *path = g_strdup_printf ("/proc/%d/environ", pid);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (pid == me || !g_file_get_contents (path, &contents, &length, NULL))
+        continue;
+      for (gsize at = 0; at < length; at += strlen (contents + at) + 1)
+        {
+          if (g_str_equal (contents + at, needle))
+            {
+              g_ptr_array_add (found, GINT_TO_POINTER (pid));
+              break;
+            }
+        }
+    }
+
+  return found;
+}
+
+static void
+kill_processes_of (const char *runtime_dir)
+{
+  g_autoptr(GPtrArray) left = list_processes_of (runtime_dir);
+
+  for (guint i = 0; i < left->len; i++)
+    kill (GPOINTER_TO_INT (g_ptr_array_index (left, i)), SIGKILL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_remove (path);
+      return;
+    }
+
+  dir = g_dir_open (path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_rmdir (path);
+}
+
+/* A test that fails an assertion aborts before its teardown: the next
+ * session ends what such tests left running and removes their directories,
+ * recognised by the process id of the test that made them. Sessions of
+ * tests still running are left alone.
+ */
+static void
+sweep_stale_sessions (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (g_get_tmp_dir (), 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *owner = NULL;
+      g_autofree char *contents = NULL;
+      gint64 pid;
+
+      if (!g_str_has_prefix (name, "qrs-kiosk-"))
+        continue;
+      path = g_build_filename (g_get_tmp_dir (), name, NULL);
+      owner = g_build_filename (path, "test-pid", NULL);
+      if (!g_file_get_contents (owner, &contents, NULL, NULL))
+        continue;
+      pid = g_ascii_strtoll (contents, NULL, 10);
+      if (pid > 0 && kill ((pid_t) pid, 0) != 0 && errno == ESRCH)
+        {
+          g_autofree char *runtime_dir = g_build_filename (path, "runtime", NULL);
+
+          kill_processes_of (runtime_dir);
+          remove_tree (path);
+        }
+    }
+}
+
 /**
  * kiosk_session_new:
  * @width: the screen's width in pixels
@@ -231,6 +380,7 @@ kiosk_session_new (guint    width,
 {
   g_autoptr(KioskSession) self = g_new0 (KioskSession, 1);
   g_autofree char *schemas = NULL;
+  g_autofree char *pid_text = NULL;
   const char *dirs[] = { "home", "cache", "data", "state", "config/glib-2.0/settings", "schemas", "bin" };
 
   self->width = width;
@@ -247,8 +397,12 @@ kiosk_session_new (guint    width,
       self->gid = nobody->pw_gid;
     }
 
+  sweep_stale_sessions ();
   self->dir = g_dir_make_tmp ("qrs-kiosk-XXXXXX", error);
   if (self->dir == NULL || !own (self, self->dir, error))
+    return NULL;
+  pid_text = g_strdup_printf ("%d\n", (int) getpid ());
+  if (!write_in (self, "test-pid", pid_text, error))
     return NULL;
 
   self->runtime_dir = make_dir (self, "runtime", error);
@@ -464,56 +618,6 @@ resize_x_output (KioskSession  *self,
                  self->width, self->height);
 
   return resized;
-}
-
-/* The first field after the command's name in /proc/PID/stat; the name may
- * hold spaces and parentheses, hence the last ')'.
- */
-static gboolean
-read_stat (GPid    pid,
-           char  **comm,
-           GPid   *ppid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *contents = NULL;
-  char *open, *close;
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return FALSE;
-  open = strchr (contents, '(');
-  close = strrchr (contents, ')');
-  if (open == NULL || close == NULL || close < open || strlen (close) < 5)
-    return FALSE;
-
-  if (comm != NULL)
-    *comm = g_strndup (open + 1, close - open - 1);
-  if (ppid != NULL)
-    *ppid = (GPid) g_ascii_strtoll (close + 4, NULL, 10);
-
-  return TRUE;
-}
-
-static GArray *
-list_pids (void)
-{
-  GArray *pids = g_array_new (FALSE, FALSE, sizeof (GPid));
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
-
-  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
-    {
-      char *end;
-      gint64 pid = g_ascii_strtoll (name, &end, 10);
-
-      if (*end == '\0' && pid > 0)
-        {
-          GPid value = (GPid) pid;
-
-          g_array_append_val (pids, value);
-        }
-    }
-
-  return pids;
 }
 
 /**
@@ -787,39 +891,14 @@ kiosk_session_dup_log (KioskSession *self)
 /**
  * kiosk_session_list_processes:
  *
- * Every process that came from this kiosk, whoever its parent is now: they
- * all inherited its private XDG_RUNTIME_DIR.
+ * Every process that came from this kiosk, whoever its parent is now.
  *
  * Returns: (transfer full): their process ids
  */
 GPtrArray *
 kiosk_session_list_processes (KioskSession *self)
 {
-  g_autoptr(GArray) pids = list_pids ();
-  g_autofree char *needle = g_strconcat ("XDG_RUNTIME_DIR=", self->runtime_dir, NULL);
-  GPtrArray *found = g_ptr_array_new ();
-  GPid me = getpid ();
-
-  for (guint i = 0; i < pids->len; i++)
-    {
-      GPid pid = g_array_index (pids, GPid, i);
-      g_autofree char *path = g_strdup_printf ("/proc/%d/environ", pid);
-      g_autofree char *contents = NULL;
-      gsize length = 0;
-
-      if (pid == me || !g_file_get_contents (path, &contents, &length, NULL))
-        continue;
-      for (gsize at = 0; at < length; at += strlen (contents + at) + 1)
-        {
-          if (g_str_equal (contents + at, needle))
-            {
-              g_ptr_array_add (found, GINT_TO_POINTER (pid));
-              break;
-            }
-        }
-    }
-
-  return found;
+  return list_processes_of (self->runtime_dir);
 }
 
 /* "PID: its command line", for messages. */
@@ -865,27 +944,6 @@ stop (GSubprocess *process)
   g_subprocess_wait (process, NULL, NULL);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_remove (path);
-      return;
-    }
-
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
 
 /* Ends whatever is left of the kiosk, the way a kiosk is stopped first (the
  * app ends, cage follows), then by force; and removes its directory.
@@ -907,12 +965,7 @@ kiosk_session_free (KioskSession *self)
     }
 
   if (self->runtime_dir != NULL)
-    {
-      g_autoptr(GPtrArray) left = kiosk_session_list_processes (self);
-
-      for (guint i = 0; i < left->len; i++)
-        kill (GPOINTER_TO_INT (g_ptr_array_index (left, i)), SIGKILL);
-    }
+    kill_processes_of (self->runtime_dir);
 
   stop (self->xvfb);
   stop (self->bus);

@@ -510,7 +510,7 @@ assert_tokens (const char *contents,
   /* One JSON object on one line. */
   g_assert_nonnull (contents);
   g_assert_true (g_str_has_suffix (contents, "\n"));
-  g_assert_cmpstr (strchr (contents, '\n') + 1, ==, "");
+  g_assert_cmpuint (strcspn (contents, "\n"), ==, strlen (contents) - 1);
   json_parser_load_from_data (parser, contents, -1, &error);
   g_assert_no_error (error);
   object = json_node_get_object (json_parser_get_root (parser));
@@ -530,6 +530,37 @@ sign_in_on_phone (Fixture    *fixture,
   phone (fixture, "CONFIRM", qrcode_id, NULL);
 }
 
+/* Starts a kiosk whose --on-success command keeps the tokens, signs in as
+ * @display_name and checks what the command got. Returns the code used.
+ */
+static char *
+sign_in_at_kiosk (Fixture    *fixture,
+                  gboolean    linger,
+                  const char *display_name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) shot = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *on_success = NULL;
+  g_autofree char *tokens_path = NULL;
+  g_autofree char *tokens = NULL;
+
+  start_emulator (fixture, NULL);
+  fixture->kiosk = kiosk_session_new (1280, 720, &error);
+  g_assert_no_error (error);
+  on_success = on_success_option (fixture, linger);
+  start_kiosk (fixture, 1280, 720, (const char *[]) { on_success, NULL });
+
+  shot = wait_for_current_code (fixture, NULL, &code);
+  sign_in_on_phone (fixture, code, display_name);
+
+  tokens_path = g_build_filename (kiosk_session_get_dir (fixture->kiosk), "tokens.json", NULL);
+  tokens = wait_for_file (tokens_path, SCREEN_WAIT_SECONDS);
+  assert_tokens (tokens, display_name);
+
+  return g_steal_pointer (&code);
+}
+
 /* (c) A sign-in reaches --on-success with the tokens on its stdin, and a
  * new code follows on the screen.
  */
@@ -537,30 +568,14 @@ static void
 test_sign_in (Fixture       *fixture,
               gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) first_shot = NULL;
   g_autoptr(GdkPixbuf) next_shot = NULL;
   g_autofree char *first = NULL;
   g_autofree char *next = NULL;
-  g_autofree char *on_success = NULL;
-  g_autofree char *tokens_path = NULL;
-  g_autofree char *tokens = NULL;
 
   if (!kiosk_possible (1280, 720))
     return;
 
-  start_emulator (fixture, NULL);
-  fixture->kiosk = kiosk_session_new (1280, 720, &error);
-  g_assert_no_error (error);
-  on_success = on_success_option (fixture, FALSE);
-  start_kiosk (fixture, 1280, 720, (const char *[]) { on_success, NULL });
-
-  first_shot = wait_for_current_code (fixture, NULL, &first);
-  sign_in_on_phone (fixture, first, "Ada Lovelace");
-
-  tokens_path = g_build_filename (kiosk_session_get_dir (fixture->kiosk), "tokens.json", NULL);
-  tokens = wait_for_file (tokens_path, SCREEN_WAIT_SECONDS);
-  assert_tokens (tokens, "Ada Lovelace");
+  first = sign_in_at_kiosk (fixture, FALSE, "Ada Lovelace");
 
   next_shot = wait_for_current_code (fixture, first, &next);
   save_screenshot (next_shot, "kiosk-after-sign-in.png");
@@ -733,29 +748,14 @@ static void
 test_sigterm_during_on_success (Fixture       *fixture,
                                 gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) shot = NULL;
   g_autoptr(GArray) children = NULL;
-  g_autofree char *first = NULL;
-  g_autofree char *on_success = NULL;
-  g_autofree char *tokens_path = NULL;
-  g_autofree char *tokens = NULL;
+  g_autofree char *code = NULL;
   gint64 deadline;
 
   if (!kiosk_possible (1280, 720))
     return;
 
-  start_emulator (fixture, NULL);
-  fixture->kiosk = kiosk_session_new (1280, 720, &error);
-  g_assert_no_error (error);
-  on_success = on_success_option (fixture, TRUE);
-  start_kiosk (fixture, 1280, 720, (const char *[]) { on_success, NULL });
-
-  shot = wait_for_current_code (fixture, NULL, &first);
-  sign_in_on_phone (fixture, first, "Grace Hopper");
-  tokens_path = g_build_filename (kiosk_session_get_dir (fixture->kiosk), "tokens.json", NULL);
-  tokens = wait_for_file (tokens_path, SCREEN_WAIT_SECONDS);
-  assert_tokens (tokens, "Grace Hopper");
+  code = sign_in_at_kiosk (fixture, TRUE, "Grace Hopper");
 
   /* The command has moved on to its sleep. */
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
