@@ -11,8 +11,9 @@
  *   session runs as nobody, with a runtime directory of its own (mode 0700).
  * - 1280×720 is wlroots' headless backend: its outputs are always 1280×720,
  *   and cage 0.1.4 has no output-management protocol (wlr-randr cannot change
- *   them). Any other size runs wlroots' X11 backend in a private Xvfb of
- *   that size, with cage's X window resized to it: the output follows.
+ *   them). Any other size runs wlroots' X11 backend on an Xvfb of the test's
+ *   own, with cage's X window resized to it: the output follows (the window
+ *   may be larger than Xvfb's screen; wlroots renders all of it).
  * - `cage -r -r` (two 90° turns, 180°) switches off direct scan-out, which on
  *   the headless backend freezes the first frame for good.
  * - SIGTERM makes cage 0.1.4 abort; a kiosk is stopped by ending the app, and
@@ -23,8 +24,6 @@
  */
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <string.h>
@@ -36,9 +35,9 @@
 
 #include <X11/Xlib.h>
 #include <glib/gstdio.h>
-#include <glib-unix.h>
 
 #include "kiosk-session.h"
+#include "qrs-test-process.h"
 
 #define HEADLESS_WIDTH   1280
 #define HEADLESS_HEIGHT  720
@@ -56,11 +55,10 @@ struct _KioskSession
   char *runtime_dir;
   char *log_path;
   char *bus_address;
-  char *x_display;
   char *wayland_display;
 
+  QrsTestDisplay *x_display;
   GSubprocess *bus;
-  GSubprocess *xvfb;
   GSubprocess *cage;
   GPid app_pid;
 };
@@ -104,7 +102,8 @@ kiosk_missing_tool (guint width,
 
 /* In the child between fork and exec: async-signal-safe calls only. The
  * identity changes first, because a change of identity clears the
- * parent-death signal: if the test dies, its children die with it.
+ * parent-death signal: if the test dies, cage dies with it (as with
+ * qrs_test_launcher_new()).
  */
 static void
 child_setup_drop (gpointer user_data)
@@ -115,18 +114,6 @@ child_setup_drop (gpointer user_data)
       setgid (self->gid) != 0 ||
       setuid (self->uid) != 0)
     _exit (127);
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/**
- * kiosk_child_setup:
- *
- * A #GSpawnChildSetupFunc: the child dies with the test, so that a failed
- * test leaves nothing running (nor holding meson's pipes).
- */
-void
-kiosk_child_setup (gpointer user_data)
-{
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
@@ -306,28 +293,6 @@ kill_processes_of (const char *runtime_dir)
     kill (GPOINTER_TO_INT (g_ptr_array_index (left, i)), SIGKILL);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_remove (path);
-      return;
-    }
-
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
-
 /* A test that fails an assertion aborts before its teardown: the next
  * session ends what such tests left running and removes their directories,
  * recognised by the process id of the test that made them. Sessions of
@@ -358,7 +323,7 @@ sweep_stale_sessions (void)
           g_autofree char *runtime_dir = g_build_filename (path, "runtime", NULL);
 
           kill_processes_of (runtime_dir);
-          remove_tree (path);
+          qrs_test_remove_tree (path);
         }
     }
 }
@@ -371,7 +336,8 @@ sweep_stale_sessions (void)
  * Makes the kiosk's private directory, owned by the kiosk's user: the app
  * and its settings schema are copied in, so that the kiosk's user can run
  * them wherever the build directory is. A welcome lasts one second, so that
- * the next code comes quickly.
+ * the next code comes quickly, and GTK's animations are off, so that no
+ * screenshot catches a crossfade.
  */
 KioskSession *
 kiosk_session_new (guint    width,
@@ -381,7 +347,8 @@ kiosk_session_new (guint    width,
   g_autoptr(KioskSession) self = g_new0 (KioskSession, 1);
   g_autofree char *schemas = NULL;
   g_autofree char *pid_text = NULL;
-  const char *dirs[] = { "home", "cache", "data", "state", "config/glib-2.0/settings", "schemas", "bin" };
+  const char *dirs[] = { "home", "cache", "data", "state", "config/glib-2.0/settings", "config/gtk-4.0",
+                         "schemas", "bin" };
 
   self->width = width;
   self->height = height;
@@ -420,7 +387,8 @@ kiosk_session_new (guint    width,
   if (!copy_in (self, g_getenv ("QRS_APP_BINARY"), "bin/qr-signin", 0755, error) ||
       !copy_in (self, schemas, "schemas/gschemas.compiled", 0644, error) ||
       !write_in (self, "config/glib-2.0/settings/keyfile",
-                 "[io/github/qrsignin/QrSignIn]\nwelcome-seconds=1\n", error))
+                 "[io/github/qrsignin/QrSignIn]\nwelcome-seconds=1\n", error) ||
+      !write_in (self, "config/gtk-4.0/settings.ini", "[Settings]\ngtk-enable-animations=false\n", error))
     return NULL;
 
   self->log_path = g_build_filename (self->dir, "kiosk.log", NULL);
@@ -457,8 +425,6 @@ start_bus (KioskSession  *self,
   g_autofree char *config = NULL;
   g_autofree char *a11y = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
 
   /* A session bus that both users may use, which can start the AT-SPI
    * registry (at-spi2-core's service file).
@@ -483,79 +449,19 @@ start_bus (KioskSession  *self,
 
   /* The registry it starts finds the accessibility bus here. */
   a11y = g_strconcat ("unix:path=", socket_path, NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  launcher = qrs_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_subprocess_launcher_set_environ (launcher, NULL);
   g_subprocess_launcher_setenv (launcher, "PATH", g_getenv ("PATH"), TRUE);
   g_subprocess_launcher_setenv (launcher, "AT_SPI_BUS_ADDRESS", a11y, TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, kiosk_child_setup, NULL, NULL);
   self->bus = g_subprocess_launcher_spawn (launcher, error, "dbus-daemon", "--nofork",
                                            "--config-file", config_path, "--print-address=1", NULL);
   if (self->bus == NULL)
     return FALSE;
 
   /* It prints its address once it listens. */
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->bus));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, error);
-  if (line == NULL)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "dbus-daemon did not start");
-      return FALSE;
-    }
-  self->bus_address = g_steal_pointer (&line);
+  self->bus_address = qrs_test_read_ready_line (g_subprocess_get_stdout_pipe (self->bus), "dbus-daemon", error);
 
-  return TRUE;
-}
-
-static gboolean
-start_xvfb (KioskSession  *self,
-            GError       **error)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autofree char *screen = g_strdup_printf ("%ux%ux24", self->width, self->height);
-  GString *number = g_string_new (NULL);
-  int fds[2];
-
-  if (!g_unix_open_pipe (fds, FD_CLOEXEC, error))
-    return FALSE;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_take_fd (launcher, fds[1], 3);
-  g_subprocess_launcher_set_child_setup (launcher, kiosk_child_setup, NULL, NULL);
-  self->xvfb = g_subprocess_launcher_spawn (launcher, error, "Xvfb", "-displayfd", "3",
-                                            "-screen", "0", screen, "-nolisten", "tcp", NULL);
-  /* Our copy of the pipe's end goes with the launcher. */
-  g_clear_object (&launcher);
-  if (self->xvfb == NULL)
-    {
-      close (fds[0]);
-      g_string_free (number, TRUE);
-      return FALSE;
-    }
-
-  /* Xvfb writes its display number there once it is ready. */
-  for (;;)
-    {
-      struct pollfd poll_fd = { fds[0], POLLIN, 0 };
-      char c;
-
-      if (poll (&poll_fd, 1, START_SECONDS * 1000) <= 0 || read (fds[0], &c, 1) != 1 || c == '\n')
-        break;
-      g_string_append_c (number, c);
-    }
-  close (fds[0]);
-
-  if (number->len == 0)
-    {
-      g_string_free (number, TRUE);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Xvfb did not start");
-      return FALSE;
-    }
-
-  self->x_display = g_strconcat (":", number->str, NULL);
-  g_string_free (number, TRUE);
-
-  return TRUE;
+  return self->bus_address != NULL;
 }
 
 static int
@@ -576,10 +482,11 @@ resize_x_output (KioskSession  *self,
   gboolean resized = FALSE;
   Display *display;
 
-  display = XOpenDisplay (self->x_display);
+  display = XOpenDisplay (qrs_test_display_get_name (self->x_display));
   if (display == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot open X display %s", self->x_display);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot open X display %s",
+                   qrs_test_display_get_name (self->x_display));
       return FALSE;
     }
   XSetErrorHandler (ignore_x_error);
@@ -722,7 +629,7 @@ kiosk_environment (KioskSession *self)
   env = g_environ_setenv (env, "WLR_RENDERER", "pixman", TRUE);
   env = g_environ_setenv (env, "WLR_LIBINPUT_NO_DEVICES", "1", TRUE);
   if (self->x_display != NULL)
-    env = g_environ_setenv (env, "DISPLAY", self->x_display, TRUE);
+    env = g_environ_setenv (env, "DISPLAY", qrs_test_display_get_name (self->x_display), TRUE);
 
   env = g_environ_setenv (env, "GDK_BACKEND", "wayland", TRUE);
   env = g_environ_setenv (env, "GSK_RENDERER", "cairo", TRUE);
@@ -754,8 +661,8 @@ kiosk_session_start (KioskSession        *self,
 
   if (!start_bus (self, error))
     return FALSE;
-  if (!uses_headless (self->width, self->height) && !start_xvfb (self, error))
-    return FALSE;
+  if (!uses_headless (self->width, self->height))
+    self->x_display = qrs_test_display_new ();
 
   g_ptr_array_add (argv, g_strdup ("cage"));
   /* -d: as the README's service runs it. -r -r: see the top of this file. */
@@ -836,12 +743,11 @@ kiosk_session_screenshot (KioskSession  *self,
   g_autoptr(GSubprocess) grim = NULL;
   g_autofree char *errors = NULL;
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher = qrs_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_set_environ (launcher, NULL);
   g_subprocess_launcher_setenv (launcher, "PATH", g_getenv ("PATH"), TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", self->runtime_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "WAYLAND_DISPLAY", self->wayland_display, TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, kiosk_child_setup, NULL, NULL);
   grim = g_subprocess_launcher_spawn (launcher, error, "grim", path, NULL);
   if (grim == NULL || !g_subprocess_communicate_utf8 (grim, NULL, NULL, NULL, &errors, error))
     return NULL;
@@ -967,20 +873,18 @@ kiosk_session_free (KioskSession *self)
   if (self->runtime_dir != NULL)
     kill_processes_of (self->runtime_dir);
 
-  stop (self->xvfb);
+  g_clear_pointer (&self->x_display, qrs_test_display_free);
   stop (self->bus);
-  g_clear_object (&self->xvfb);
   g_clear_object (&self->bus);
   g_clear_object (&self->cage);
 
   if (self->dir != NULL)
-    remove_tree (self->dir);
+    qrs_test_remove_tree (self->dir);
 
   g_free (self->dir);
   g_free (self->runtime_dir);
   g_free (self->log_path);
   g_free (self->bus_address);
-  g_free (self->x_display);
   g_free (self->wayland_display);
   g_free (self);
 }

@@ -40,8 +40,6 @@ char         *kiosk_session_dup_log        (KioskSession      *self);
 GPtrArray    *kiosk_session_list_processes (KioskSession      *self);
 void          kiosk_session_free           (KioskSession      *self);
 
-void          kiosk_child_setup            (gpointer           user_data);
-
 guint64       kiosk_process_rss_kb         (GPid               pid);
 GArray       *kiosk_process_children       (GPid               pid);
 char         *kiosk_process_describe       (GPid               pid);

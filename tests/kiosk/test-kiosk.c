@@ -17,13 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 
 #include "kiosk-atspi.h"
 #include "kiosk-qr-geometry.h"
 #include "kiosk-session.h"
+#include "qrs-test-process.h"
 #include "qrs-test-zbar.h"
 
 /* A code with its quiet zone fills at least this much of the screen's
@@ -45,32 +43,16 @@ typedef struct
 
 typedef struct
 {
-  GSubprocess *emulator;
-  char *url;
-  SoupSession *http;
+  QrsTestServer *server;
   KioskSession *kiosk;
 } Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  user_data)
-{
-  fixture->http = soup_session_new ();
-}
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   g_clear_pointer (&fixture->kiosk, kiosk_session_free);
-  if (fixture->emulator != NULL)
-    {
-      g_subprocess_send_signal (fixture->emulator, SIGTERM);
-      g_subprocess_wait (fixture->emulator, NULL, NULL);
-    }
-  g_clear_object (&fixture->emulator);
-  g_clear_object (&fixture->http);
-  g_clear_pointer (&fixture->url, g_free);
+  g_clear_pointer (&fixture->server, qrs_test_server_stop);
 }
 
 /* Whether this machine can run a kiosk; if not, the test skips, or fails
@@ -95,24 +77,11 @@ kiosk_possible (guint width,
 
 static void
 start_emulator (Fixture    *fixture,
-                const char *qr_ttl)
+                const char *option)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
+  const char *options[] = { option, NULL };
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
-  g_subprocess_launcher_set_child_setup (launcher, kiosk_child_setup, NULL, NULL);
-  fixture->emulator = g_subprocess_launcher_spawn (launcher, &error,
-                                                   g_getenv ("QRS_EMULATOR_BINARY"), "--port=0", qr_ttl,
-                                                   NULL);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->emulator));
-  fixture->url = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (fixture->url, "http://127.0.0.1:"));
+  fixture->server = qrs_test_server_start (options, NULL);
 }
 
 static void
@@ -122,7 +91,7 @@ start_kiosk (Fixture            *fixture,
              const char * const *extra_args)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *server = g_strconcat ("--server=", fixture->url, NULL);
+  g_autofree char *server = g_strconcat ("--server=", fixture->server->url, NULL);
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
 
   g_ptr_array_add (args, server);
@@ -138,38 +107,14 @@ start_kiosk (Fixture            *fixture,
   g_assert_no_error (error);
 }
 
-/* The emulator's test hooks: GET or POST, JSON both ways. */
-static JsonNode *
-emulator_hook (Fixture    *fixture,
-               const char *path,
-               const char *json)
-{
-  g_autofree char *url = g_strconcat (fixture->url, path, NULL);
-  g_autoptr(SoupMessage) message = soup_message_new (json != NULL ? SOUP_METHOD_POST : SOUP_METHOD_GET, url);
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  if (json != NULL)
-    {
-      g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
-
-      soup_message_set_request_body_from_bytes (message, "application/json", body);
-    }
-  reply = soup_session_send_and_read (fixture->http, message, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (message), ==, SOUP_STATUS_OK);
-  json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), &error);
-  g_assert_no_error (error);
-
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-/* The codes the emulator has handed out, oldest first. */
+/* Every code the emulator has handed out, oldest first. */
 static JsonArray *
 emulator_codes (Fixture *fixture)
 {
-  g_autoptr(JsonNode) root = emulator_hook (fixture, "/__emu/codes", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = qrs_test_server_get (fixture->server, "/__emu/codes", &error);
+
+  g_assert_no_error (error);
 
   return json_array_ref (json_object_get_array_member (json_node_get_object (root), "codes"));
 }
@@ -181,32 +126,16 @@ code_id (JsonArray *codes,
   return json_object_get_string_member (json_array_get_object_element (codes, index), "qrcodeId");
 }
 
-static void
-phone (Fixture    *fixture,
-       const char *action,
-       const char *qrcode_id,
-       const char *display_name)
+static QrsTestCodes
+newest_code (Fixture *fixture)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+  QrsTestCodes codes = { 0, };
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "action");
-  json_builder_add_string_value (builder, action);
-  json_builder_set_member_name (builder, "qrcodeId");
-  json_builder_add_string_value (builder, qrcode_id);
-  if (display_name != NULL)
-    {
-      json_builder_set_member_name (builder, "displayName");
-      json_builder_add_string_value (builder, display_name);
-    }
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  json = json_to_string (body, FALSE);
+  qrs_test_server_get_codes (fixture->server, &codes, &error);
+  g_assert_no_error (error);
 
-  reply = emulator_hook (fixture, "/__emu/phone", json);
+  return codes;
 }
 
 /* The qrcodeId in the payload of the QR code on @shot, or %NULL. */
@@ -249,7 +178,7 @@ wait_for_current_code (Fixture     *fixture,
   while (g_get_monotonic_time () < deadline)
     {
       g_autoptr(GdkPixbuf) shot = NULL;
-      g_autoptr(JsonArray) codes = NULL;
+      g_auto(QrsTestCodes) codes = { 0, };
       g_autoptr(GError) error = NULL;
 
       shot = kiosk_session_screenshot (fixture->kiosk, &error);
@@ -257,11 +186,11 @@ wait_for_current_code (Fixture     *fixture,
       g_clear_pointer (&last_seen, g_free);
       last_seen = decode_screen (shot);
 
-      codes = emulator_codes (fixture);
-      if (json_array_get_length (codes) > 0)
+      codes = newest_code (fixture);
+      if (codes.newest_id != NULL)
         {
           g_free (newest);
-          newest = g_strdup (code_id (codes, json_array_get_length (codes) - 1));
+          newest = g_strdup (codes.newest_id);
         }
 
       if (last_seen != NULL && g_strcmp0 (last_seen, newest) == 0 && g_strcmp0 (last_seen, not_this) != 0)
@@ -499,25 +428,18 @@ on_success_option (Fixture  *fixture,
                           dir, dir, dir, linger ? " && exec sleep 30" : "");
 }
 
+/* The command got exactly one line: the token JSON. */
 static void
 assert_tokens (const char *contents,
                const char *display_name)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  JsonObject *object, *user;
+  g_auto(GStrv) lines = NULL;
 
-  /* One JSON object on one line. */
   g_assert_nonnull (contents);
   g_assert_true (g_str_has_suffix (contents, "\n"));
-  g_assert_cmpuint (strcspn (contents, "\n"), ==, strlen (contents) - 1);
-  json_parser_load_from_data (parser, contents, -1, &error);
-  g_assert_no_error (error);
-  object = json_node_get_object (json_parser_get_root (parser));
-  g_assert_cmpuint (strlen (json_object_get_string_member (object, "access_token")), >, 0);
-  g_assert_cmpstr (json_object_get_string_member (object, "token_type"), ==, "bearer");
-  user = json_object_get_object_member (object, "user");
-  g_assert_cmpstr (json_object_get_string_member (user, "display_name"), ==, display_name);
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  qrs_test_assert_token_line (lines[0], display_name);
 }
 
 static void
@@ -525,9 +447,13 @@ sign_in_on_phone (Fixture    *fixture,
                   const char *qrcode_id,
                   const char *display_name)
 {
-  phone (fixture, "SCAN", qrcode_id, display_name);
+  g_autoptr(GError) error = NULL;
+
+  qrs_test_server_phone (fixture->server, qrcode_id, "SCAN", display_name, &error);
+  g_assert_no_error (error);
   g_usleep (500 * 1000);
-  phone (fixture, "CONFIRM", qrcode_id, NULL);
+  qrs_test_server_phone (fixture->server, qrcode_id, "CONFIRM", NULL, &error);
+  g_assert_no_error (error);
 }
 
 /* Starts a kiosk whose --on-success command keeps the tokens, signs in as
@@ -633,8 +559,8 @@ test_refresh_memory (Fixture       *fixture,
   deadline = g_get_monotonic_time () + (REFRESHES * 5) * G_USEC_PER_SEC;
   while (seen <= REFRESHES && g_get_monotonic_time () < deadline)
     {
-      g_autoptr(JsonArray) now = emulator_codes (fixture);
-      guint n = json_array_get_length (now);
+      g_auto(QrsTestCodes) now = newest_code (fixture);
+      guint n = now.n;
 
       while (n > seen && seen <= REFRESHES)
         {
@@ -792,7 +718,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) \
-  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, data, NULL, func, fixture_tear_down)
 
   ADD ("/kiosk/screen/1280x720", test_screen, &small);
   ADD ("/kiosk/screen/1920x1080", test_screen, &large);
