@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "kiosk-atspi.h"
 #include "kiosk-qr-geometry.h"
 #include "kiosk-session.h"
@@ -28,7 +27,9 @@
  * short side.
  */
 #define MIN_SHARE_OF_SHORT_SIDE 0.55
-/* RSS may grow by this much over 25 refreshes, once warmed up. */
+/* Resident memory may grow by this much from the first refreshes to the
+ * last ones.
+ */
 #define RSS_GROWTH_LIMIT_KB     2048
 #define REFRESHES               30
 #define WARM_UP_REFRESHES       5
@@ -166,12 +167,31 @@ decode_screen (GdkPixbuf *shot)
 /* Waits until the screen shows the emulator's newest code, other than
  * @not_this, and returns that screenshot.
  */
+static void
+save_screenshot (GdkPixbuf  *shot,
+                 const char *name)
+{
+  const char *dir = g_getenv ("QRS_KIOSK_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  path = g_build_filename (dir, name, NULL);
+  gdk_pixbuf_save (shot, path, "png", &error, NULL);
+  g_assert_no_error (error);
+  g_test_message ("Screenshot: %s", path);
+}
+
 static GdkPixbuf *
 wait_for_current_code (Fixture     *fixture,
                        const char  *not_this,
                        char       **shown)
 {
   gint64 deadline = g_get_monotonic_time () + SCREEN_WAIT_SECONDS * G_USEC_PER_SEC;
+  g_autoptr(GdkPixbuf) last_shot = NULL;
   g_autofree char *last_seen = NULL;
   g_autofree char *newest = NULL;
 
@@ -199,6 +219,8 @@ wait_for_current_code (Fixture     *fixture,
             *shown = g_steal_pointer (&last_seen);
           return g_steal_pointer (&shot);
         }
+      g_clear_object (&last_shot);
+      last_shot = g_steal_pointer (&shot);
       g_usleep (200 * 1000);
     }
 
@@ -206,26 +228,10 @@ wait_for_current_code (Fixture     *fixture,
     g_autofree char *log = kiosk_session_dup_log (fixture->kiosk);
 
     g_test_message ("The kiosk's log:\n%s", log);
+    if (last_shot != NULL)
+      save_screenshot (last_shot, "kiosk-no-current-code.png");
   }
   g_error ("The screen never showed the current code %s (it showed %s)", newest, last_seen);
-}
-
-static void
-save_screenshot (GdkPixbuf  *shot,
-                 const char *name)
-{
-  const char *dir = g_getenv ("QRS_KIOSK_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (dir == NULL)
-    return;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  path = g_build_filename (dir, name, NULL);
-  gdk_pixbuf_save (shot, path, "png", &error, NULL);
-  g_assert_no_error (error);
-  g_test_message ("Screenshot: %s", path);
 }
 
 static gboolean
