@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <gio/gunixinputstream.h>
 #include <glib-unix.h>
@@ -17,6 +19,7 @@
 
 #include "qrs-test-process.h"
 #include "qrs-test-wait.h"
+#include "qrs-test-zbar.h"
 
 /* Every process a test starts dies with the test rather than linger on
  * the machine, whatever way the test ends.
@@ -25,6 +28,16 @@ static void
 child_setup (gpointer user_data)
 {
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* As child_setup(), and then no standard output at all, the way a shell's
+ * `>&-` starts a program. GLib has set up the descriptors by now.
+ */
+static void
+child_setup_stdout_closed (gpointer user_data)
+{
+  child_setup (user_data);
+  close (STDOUT_FILENO);
 }
 
 /**
@@ -637,11 +650,14 @@ qrs_test_app_start (const QrsTestAppOptions *options,
   if (options == NULL)
     options = &defaults;
 
-  if (options->stdout_path == NULL)
+  g_assert_true (options->stdout_path == NULL || !options->stdout_closed);
+  if (options->stdout_path == NULL && !options->stdout_closed)
     flags |= G_SUBPROCESS_FLAGS_STDOUT_PIPE;
   if (options->stderr_path == NULL)
     flags |= G_SUBPROCESS_FLAGS_STDERR_PIPE;
   launcher = qrs_test_launcher_new (flags);
+  if (options->stdout_closed)
+    g_subprocess_launcher_set_child_setup (launcher, child_setup_stdout_closed, NULL, NULL);
   if (options->stdout_path != NULL)
     g_subprocess_launcher_set_stdout_file_path (launcher, options->stdout_path);
   if (options->stderr_path != NULL)
@@ -664,6 +680,20 @@ qrs_test_app_start (const QrsTestAppOptions *options,
     g_subprocess_launcher_setenv (launcher, "QRS_DEBUG_TIME_SCALE", options->time_scale, TRUE);
   else
     g_subprocess_launcher_unsetenv (launcher, "QRS_DEBUG_TIME_SCALE");
+  for (guint i = 0; options->environment != NULL && options->environment[i] != NULL; i++)
+    {
+      const char *variable = options->environment[i];
+      const char *equals = strchr (variable, '=');
+      g_autofree char *name = NULL;
+
+      if (equals == NULL)
+        {
+          g_subprocess_launcher_unsetenv (launcher, variable);
+          continue;
+        }
+      name = g_strndup (variable, equals - variable);
+      g_subprocess_launcher_setenv (launcher, name, equals + 1, TRUE);
+    }
 
   g_assert_nonnull (binary);
   g_ptr_array_add (argv, (gpointer) binary);
@@ -714,50 +744,89 @@ qrs_test_app_has_exited (QrsTestApp *self)
 }
 
 typedef struct {
+  GBytes *stdout_bytes;
   GError *error;
   gboolean done;
-} Outcome;
+} ToolRun;
 
 static void
-xdotool_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+tool_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
-  Outcome *outcome = user_data;
+  ToolRun *run = user_data;
+  GSubprocess *process = G_SUBPROCESS (object);
 
-  g_subprocess_wait_check_finish (G_SUBPROCESS (object), result, &outcome->error);
-  outcome->done = TRUE;
+  if (g_subprocess_communicate_finish (process, result, &run->stdout_bytes, NULL, &run->error))
+    g_spawn_check_wait_status (g_subprocess_get_status (process), &run->error);
+  run->done = TRUE;
 }
 
-/* Runs xdotool with @args on @display, and fails the test if it fails. */
-static void
-xdotool (const char         *display,
-         const char * const *args)
+/* Runs @argv (a program on the PATH and its arguments) on @display, with
+ * the main loop running, and fails the test if it fails.
+ *
+ * Returns: (transfer full): what it wrote on its stdout
+ */
+static GBytes *
+run_tool (const char         *display,
+          const char * const *argv)
 {
-  g_autoptr(GSubprocessLauncher) launcher = qrs_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr(GSubprocessLauncher) launcher = qrs_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  Outcome outcome = { NULL, FALSE };
-
-  g_ptr_array_add (argv, (gpointer) "xdotool");
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
+  ToolRun run = { NULL, NULL, FALSE };
 
   if (display != NULL)
     g_subprocess_launcher_setenv (launcher, "DISPLAY", display, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
 
-  g_subprocess_wait_check_async (process, NULL, xdotool_cb, &outcome);
-  if (!qrs_test_wait_for_flag (&outcome.done, QRS_TEST_PROCESS_TIMEOUT_MS))
+  g_subprocess_communicate_async (process, NULL, NULL, tool_cb, &run);
+  if (!qrs_test_wait_for_flag (&run.done, QRS_TEST_PROCESS_TIMEOUT_MS))
     {
       g_subprocess_force_exit (process);
-      qrs_test_wait_for_flag (&outcome.done, QRS_TEST_PROCESS_TIMEOUT_MS);
-      g_error ("xdotool %s did not finish within %d ms", args[0], QRS_TEST_PROCESS_TIMEOUT_MS);
+      qrs_test_wait_for_flag (&run.done, QRS_TEST_PROCESS_TIMEOUT_MS);
+      g_error ("%s %s did not finish within %d ms", argv[0], argv[1], QRS_TEST_PROCESS_TIMEOUT_MS);
     }
-  g_assert_no_error (outcome.error);
+  g_assert_no_error (run.error);
+
+  return run.stdout_bytes;
+}
+
+/* Finds the app's shown window with xdotool, waiting for it, and then
+ * does @then (more xdotool commands, or none) to it.
+ *
+ * The window is found by the app's process id (GTK sets _NET_WM_PID),
+ * never by its title; --all: the process id and the (empty, so any) name
+ * must both match; --onlyvisible: not GTK's unmapped client leader window.
+ */
+static void
+search_window (QrsTestApp         *self,
+               const char * const *then)
+{
+  g_autofree char *pid = g_strdup_printf ("%d", (int) self->pid);
+  const char * const search[] = { "xdotool", "search", "--sync", "--all", "--onlyvisible",
+                                  "--pid", pid, "--name", "", NULL };
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  for (guint i = 0; search[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) search[i]);
+  for (guint i = 0; then != NULL && then[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) then[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_bytes_unref (run_tool (self->display, (const char * const *) argv->pdata));
+}
+
+/**
+ * qrs_test_app_wait_for_window:
+ *
+ * Waits until the app shows a window (on a display of the test's own).
+ */
+void
+qrs_test_app_wait_for_window (QrsTestApp *self)
+{
+  search_window (self, NULL);
 }
 
 /**
@@ -774,20 +843,15 @@ void
 qrs_test_app_press_key (QrsTestApp *self,
                         const char *key)
 {
-  g_autofree char *pid = g_strdup_printf ("%d", (int) self->pid);
-  /* --all: the process id and the (empty, so any) name must both match;
-   * --onlyvisible: not GTK's unmapped client leader window.
-   */
-  const char * const focus[] = { "search", "--sync", "--all", "--onlyvisible", "--pid", pid, "--name", "",
-                                 "windowfocus", "--sync", NULL };
+  const char * const focus[] = { "windowfocus", "--sync", NULL };
   /* Separately, and to the focus: a key sent as part of the search
    * would go to the window, which xdotool then looks at again, when the
    * app may already have closed it.
    */
-  const char * const press[] = { "key", key, NULL };
+  const char * const press[] = { "xdotool", "key", key, NULL };
 
-  xdotool (self->display, focus);
-  xdotool (self->display, press);
+  search_window (self, focus);
+  g_bytes_unref (run_tool (self->display, press));
 }
 
 /* Ends the app if it still runs, and forgets it. */
@@ -807,4 +871,120 @@ qrs_test_app_free (QrsTestApp *self)
   g_free (self->stdout_text);
   g_free (self->stderr_text);
   g_free (self);
+}
+
+/*
+ * What is on a display, and what is left of a process group
+ */
+
+/**
+ * qrs_test_screenshot:
+ * @display: an X display, such as the test's own
+ * @name: a file name without extension
+ *
+ * Saves the whole of @display as a PNG in the screenshots folder of the
+ * test build directory (or $QRS_TEST_SCREENSHOT_DIR), so a person can
+ * look at it.
+ *
+ * Returns: (transfer full): the path written
+ */
+char *
+qrs_test_screenshot (const char *display,
+                     const char *name)
+{
+  const char *dir = g_getenv ("QRS_TEST_SCREENSHOT_DIR");
+  g_autofree char *default_dir = NULL;
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  char *path;
+
+  if (dir == NULL)
+    dir = default_dir = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  path = g_build_filename (dir, file, NULL);
+
+  {
+    const char * const argv[] = { "import", "-window", "root", path, NULL };
+
+    g_bytes_unref (run_tool (display, argv));
+  }
+  g_test_message ("Screenshot: %s", path);
+
+  return path;
+}
+
+/**
+ * qrs_test_read_screen_codes:
+ * @display: an X display, such as the test's own
+ *
+ * Reads every QR code on @display with ZBar, as a phone would.
+ *
+ * Returns: (transfer full) (element-type utf8): what they say, none if
+ *   there is none
+ */
+GPtrArray *
+qrs_test_read_screen_codes (const char *display)
+{
+  const char * const argv[] = { "import", "-window", "root", "-colorspace", "Gray", "-depth", "8", "pgm:-", NULL };
+  g_autoptr(GBytes) pgm = run_tool (display, argv);
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (pgm, &size);
+  g_autofree char *header = g_strndup ((const char *) data, MIN (size, 32));
+  guint width = 0, height = 0, maxval = 0;
+  int header_length = 0;
+
+  /* "P5 WIDTH HEIGHT 255" and one white space, then a byte a pixel. */
+  g_assert_cmpint (sscanf (header, "P5 %u %u %u%n", &width, &height, &maxval, &header_length), ==, 3);
+  g_assert_cmpuint (maxval, ==, 255);
+  g_assert_cmpuint (size, ==, (gsize) header_length + 1 + (gsize) width * height);
+
+  return qrs_test_zbar_decode_gray (data + header_length + 1, width, height, width);
+}
+
+/**
+ * qrs_test_process_group_members:
+ * @pgid: a process group
+ *
+ * Returns: (transfer full): the names (as in /proc/PID/comm) of the
+ *   processes of @pgid that still live; a zombie has ended, whether or
+ *   not its parent has reaped it yet, and is not counted
+ */
+char **
+qrs_test_process_group_members (GPid pgid)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  const char *entry;
+
+  g_assert_nonnull (proc);
+  g_assert_cmpint (pgid, >, 1);
+
+  while ((entry = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *stat = NULL;
+      char *open, *close;
+      long long pgrp = 0;
+      char state = 0;
+
+      if (strspn (entry, "0123456789") != strlen (entry))
+        continue;
+      path = g_build_filename ("/proc", entry, "stat", NULL);
+      /* Gone since the folder was read. */
+      if (!g_file_get_contents (path, &stat, NULL, NULL))
+        continue;
+
+      /* "PID (COMM) STATE PPID PGRP …"; COMM may hold spaces and ')'. */
+      open = strchr (stat, '(');
+      close = strrchr (stat, ')');
+      g_assert_nonnull (open);
+      g_assert_nonnull (close);
+      g_assert_cmpint (sscanf (close + 1, " %c %*d %lld", &state, &pgrp), ==, 2);
+      if (pgrp != pgid || state == 'Z' || state == 'X')
+        continue;
+
+      *close = '\0';
+      g_strv_builder_add (names, open + 1);
+    }
+
+  return g_strv_builder_end (names);
 }

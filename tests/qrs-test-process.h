@@ -93,6 +93,11 @@ typedef struct {
   const char *stdout_path;  /* NULL: read into stdout_text */
   const char *stderr_path;  /* NULL: read into stderr_text */
   const char *time_scale;   /* QRS_DEBUG_TIME_SCALE, or NULL for real time */
+  /* Last, over all of the above: "NAME=value" sets a variable, a bare
+   * "NAME" removes it. NULL-terminated, or NULL for none.
+   */
+  const char * const *environment;
+  gboolean stdout_closed;   /* starts with no standard output at all */
 } QrsTestAppOptions;
 
 typedef struct {
@@ -111,9 +116,16 @@ gboolean             qrs_test_app_wait            (QrsTestApp        *self,
                                                    guint              timeout_ms);
 int                  qrs_test_app_get_status      (QrsTestApp        *self);
 gboolean             qrs_test_app_has_exited      (QrsTestApp        *self);
+void                 qrs_test_app_wait_for_window (QrsTestApp        *self);
 void                 qrs_test_app_press_key       (QrsTestApp        *self,
                                                    const char        *key);
 void                 qrs_test_app_free            (QrsTestApp        *self);
+
+/* What is on a display, and what is left of a process group. */
+char                *qrs_test_screenshot          (const char        *display,
+                                                   const char        *name);
+GPtrArray           *qrs_test_read_screen_codes   (const char        *display);
+char               **qrs_test_process_group_members (GPid             pgid);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QrsTestDisplay, qrs_test_display_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QrsTestApp, qrs_test_app_free)
