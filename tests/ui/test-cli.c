@@ -251,6 +251,8 @@ static const UsageCase usage_cases[] = {
     NO_DISPLAY_MESSAGE, { "DISPLAY", "GDK_BACKEND", NULL } },
   { "bad-x11-display", { "--server=https://example.genauth.ai", "--app-id=a", NULL },
     NO_DISPLAY_MESSAGE, { "DISPLAY=:65000", "GDK_BACKEND=x11", NULL } },
+  { "bad-wayland-display", { "--server=https://example.genauth.ai", "--app-id=a", NULL },
+    NO_DISPLAY_MESSAGE, { "DISPLAY", "WAYLAND_DISPLAY=qrs-no-such-display", "GDK_BACKEND=wayland" } },
   /* A first run with no display has no setup page to open. */
   { "first-run-no-display", { NULL },
     NO_DISPLAY_MESSAGE, { "GSETTINGS_BACKEND=memory", "DISPLAY", "GDK_BACKEND", NULL } },
