@@ -611,6 +611,25 @@ assert_tokens_not_logged (Fixture    *fixture,
 
 /* ---- Window mode -------------------------------------------------------- */
 
+/* Starts the app and waits for its first code on screen, saved as
+ * @name.png; returns what the QR says.
+ */
+static char *
+start_showing_code (Fixture           *fixture,
+                    const char *const *args,
+                    const char        *name)
+{
+  g_autofree char *user_code = NULL;
+  char            *complete;
+
+  app_start (fixture, args, NULL);
+  user_code = wait_for_code (fixture, 1);
+  complete = complete_uri (fixture, user_code);
+  wait_for_screen (fixture, complete, name);
+
+  return complete;
+}
+
 /* The person scans the QR on screen and approves: one JSON line on
  * stdout, exit 0.
  */
@@ -622,17 +641,13 @@ test_approve (Fixture      *fixture,
                          "--scope=" QRS_TEST_IDP_SCOPE, "--verbose", NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonObject) tokens = NULL;
-  g_autofree char *user_code = NULL;
   g_autofree char *complete = NULL;
   g_auto (GStrv) lines = NULL;
 
   if (idp == NULL)
     return;
 
-  app_start (fixture, args, NULL);
-  user_code = wait_for_code (fixture, 1);
-  complete = complete_uri (fixture, user_code);
-  wait_for_screen (fixture, complete, "device-flow-cli-pending");
+  complete = start_showing_code (fixture, args, "device-flow-cli-pending");
 
   qrs_test_idp_approve_uri (idp, complete, &error);
   g_assert_no_error (error);
@@ -658,16 +673,12 @@ test_deny (Fixture      *fixture,
   const char *args[] = { fixture->issuer_option, "--client-id=" QRS_TEST_IDP_PUBLIC_CLIENT_ID, "--verbose", NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) cancelled = NULL;
-  g_autofree char *user_code = NULL;
   g_autofree char *complete = NULL;
 
   if (idp == NULL)
     return;
 
-  app_start (fixture, args, NULL);
-  user_code = wait_for_code (fixture, 1);
-  complete = complete_uri (fixture, user_code);
-  wait_for_screen (fixture, complete, "device-flow-cli-before-deny");
+  complete = start_showing_code (fixture, args, "device-flow-cli-before-deny");
 
   qrs_test_idp_deny_uri (idp, complete, &error);
   g_assert_no_error (error);
