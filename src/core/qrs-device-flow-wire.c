@@ -371,8 +371,16 @@ parse_discovery (const QrsDeviceFlowContext  *context,
     {
       g_autofree char *url = qrs_device_flow_wire_discovery_url (context->issuer);
 
+      /* A 4xx means the address is wrong, and trying again will not fix
+       * it: a configuration error (exit 2 before any window). A busy or
+       * broken server (5xx, 408, 429) may come back.
+       */
       if (reply->http_status == 429)
         g_propagate_error (error, new_http_error (reply));
+      else if (SOUP_STATUS_IS_CLIENT_ERROR (reply->http_status) && reply->http_status != 408)
+        g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG,
+                     _("The OpenID configuration could not be read from “%s”: the server answered HTTP %u %s. Check the issuer address."),
+                     url, reply->http_status, soup_status_get_phrase (reply->http_status));
       else
         g_set_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_HTTP,
                      _("The OpenID configuration could not be read from “%s”: the server answered HTTP %u %s"),

@@ -241,10 +241,11 @@ test_discovery_http_errors (void)
 
   endpoints = discover (&context, 404, "<html>Not Found</html>", &error);
   g_assert_null (endpoints);
-  g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_HTTP);
+  /* A wrong address: trying again will not help. */
+  g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG);
   g_assert_cmpstr (error->message, ==,
                    "The OpenID configuration could not be read from “" ISSUER "/.well-known/openid-configuration”: "
-                   "the server answered HTTP 404 Not Found");
+                   "the server answered HTTP 404 Not Found. Check the issuer address.");
   g_assert_cmpuint (qrs_provider_error_get_http_status (error), ==, 404);
   g_clear_error (&error);
 

@@ -1326,7 +1326,7 @@ test_no_secrets_in_log (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *report_text = NULL;
   g_autofree char *tokens_text = NULL;
-  g_autofree char *expected_tokens = g_strdup_printf ("access_token=eyJA…(%zu chars)", strlen (SECRET_ACCESS));
+  g_autofree char *expected_tokens = g_strdup_printf ("access_token=(%zu chars)", strlen (SECRET_ACCESS));
   g_autofree char *expected_report = g_strdup_printf ("status=AUTHORIZED ticket=(%zu chars)", strlen (SECRET_TICKET));
   static const char * const secrets[] = { SECRET_TICKET, SECRET_ACCESS, SECRET_ID, SECRET_REFRESH, SECRET_CLIENT, NULL };
 

@@ -291,12 +291,12 @@ test_token_set_debug_string (void)
   full_text = qrs_token_set_to_debug_string (full);
   g_assert_cmpstr (full_text, ==,
                    "token_type=\"bearer\" expires_in=7200 scope=\"openid profile\" "
-                   "access_token=eyJh…(1234 chars) id_token=eyJp…(27 chars) refresh_token=…(10 chars)");
+                   "access_token=(1234 chars) id_token=(27 chars) refresh_token=(10 chars)");
   g_assert_null (strstr (full_text, access));
 
   sparse_text = qrs_token_set_to_debug_string (sparse);
   g_assert_cmpstr (sparse_text, ==,
-                   "token_type=\"Bearer\" expires_in=0 scope=(none) access_token=(none) id_token=…(5 chars) refresh_token=(none)");
+                   "token_type=\"Bearer\" expires_in=0 scope=(none) access_token=(none) id_token=(5 chars) refresh_token=(none)");
 
   /* The tokens are not properties; the rest are. */
   g_assert_null (g_object_class_find_property (G_OBJECT_GET_CLASS (full), "access-token"));
@@ -331,7 +331,7 @@ test_status_report (void)
   text = qrs_status_report_to_debug_string (report);
   g_assert_cmpstr (text, ==,
                    "status=AUTHORIZED ticket=(19 chars) display_name=\"Zoë\" photo_url=\"https://e.com/p.png\" "
-                   "token_set={token_type=\"bearer\" expires_in=60 scope=(none) access_token=eyJh…(28 chars) "
+                   "token_set={token_type=\"bearer\" expires_in=60 scope=(none) access_token=(28 chars) "
                    "id_token=(none) refresh_token=(none)}");
   g_assert_null (strstr (text, "ticket-secret-value"));
 

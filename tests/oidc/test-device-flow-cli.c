@@ -844,7 +844,8 @@ test_discovery_not_found (Fixture      *fixture,
     }
 
   sentence = g_strdup_printf ("The OpenID configuration could not be read from "
-                              "“%s/.well-known/openid-configuration”: the server answered HTTP 404 Not Found",
+                              "“%s/.well-known/openid-configuration”: the server answered HTTP 404 Not Found. "
+                              "Check the issuer address.",
                               issuer);
   assert_refused (fixture, sentence);
 }

@@ -875,16 +875,16 @@ test_discovery_not_found (Fixture       *fixture,
 
   start (fixture, provider_from_factory (config), FALSE);
   message = g_strdup_printf ("The OpenID configuration could not be read from “%s/.well-known/openid-configuration”: "
-                             "the server answered HTTP 404 Not Found", issuer);
+                             "the server answered HTTP 404 Not Found. Check the issuer address.", issuer);
 
   g_assert_false (discover (fixture->provider, &error));
-  g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_HTTP);
+  g_assert_error (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG);
   g_assert_cmpstr (error->message, ==, message);
   g_assert_cmpuint (qrs_provider_error_get_http_status (error), ==, 404);
 
   wait_for (fixture, is_error);
   g_assert_cmpstr (qrs_sign_in_get_error_message (fixture->sign_in), ==, message);
-  g_assert_cmpint (qrs_sign_in_get_trouble (fixture->sign_in), ==, QRS_TROUBLE_SERVER);
+  g_assert_cmpint (qrs_sign_in_get_trouble (fixture->sign_in), ==, QRS_TROUBLE_LOCAL);
 }
 
 static void
