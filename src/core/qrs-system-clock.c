@@ -88,15 +88,13 @@ qrs_system_clock_schedule (QrsClock       *clock,
   timer->user_data = user_data;
   timer->destroy = destroy;
 
-  /* Whole seconds go through the seconds source, which GLib batches with
-   * other wake-ups: kinder to laptops while a hidden window polls slowly.
+  /* Never the seconds source, though GLib would batch it with other
+   * wake-ups: it may fire up to a quarter of a second early, and a server
+   * that sets its own pace (the device flow's interval) answers a poll that
+   * comes early with slow_down.
    */
-  if (self->scale == 1.0 && delay_ms >= 1000 && delay_ms % 1000 == 0)
-    id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, (guint) (delay_ms / 1000),
-                                     timer_fire, timer, timer_free);
-  else
-    id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) MIN (delay_ms, G_MAXUINT),
-                             timer_fire, timer, timer_free);
+  id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) MIN (delay_ms, G_MAXUINT),
+                           timer_fire, timer, timer_free);
   g_source_set_name_by_id (id, "[qr-signin] clock timer");
 
   return id;
