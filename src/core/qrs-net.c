@@ -376,9 +376,12 @@ qrs_net_session_new (guint timeout)
 
   g_return_val_if_fail (timeout > 0, NULL);
 
+  /* The system's proxy settings are SoupSession's default, looked up at
+   * the first connection: loading them (libproxy) costs nothing until a
+   * request needs them.
+   */
   session = soup_session_new_with_options ("timeout", timeout,
                                            "user-agent", USER_AGENT,
-                                           "proxy-resolver", g_proxy_resolver_get_default (),
                                            "accept-language-auto", TRUE,
                                            NULL);
   g_signal_connect (session, "request-queued", G_CALLBACK (request_queued_cb), NULL);
