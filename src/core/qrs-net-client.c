@@ -29,10 +29,12 @@ struct _QrsNetClient
   GObject parent_instance;
 
   char *server_url;
-  SoupSession *session;
+  SoupSession *session;         /* for the server */
+  SoupSession *proxied_session; /* for other hosts, when the server's is direct */
   GPtrArray *pending;   /* the GCancellable of each request in flight */
   guint timeout;
   guint allow_insecure_http : 1;
+  guint direct : 1;     /* the server is on this computer: no proxy */
   guint shut_down : 1;
 };
 
@@ -135,6 +137,25 @@ request_start (QrsNetClient        *self,
   return task;
 }
 
+/* The session for a request to @uri. A sign-in server on this computer
+ * is reached directly: no proxy could reach it better, and asking which
+ * proxy to use would load libproxy before the first code. Anything else it
+ * points at (a picture on another host) goes by the system's proxy
+ * settings, in a session made when first needed.
+ */
+static SoupSession *
+session_for (QrsNetClient *self,
+             GUri         *uri)
+{
+  if (!self->direct || qrs_net_host_is_loopback (g_uri_get_host (uri)))
+    return self->session;
+
+  if (self->proxied_session == NULL)
+    self->proxied_session = qrs_net_session_new (self->timeout);
+
+  return self->proxied_session;
+}
+
 static void
 request_send (QrsNetClient        *self,
               GTask               *task,
@@ -143,7 +164,8 @@ request_send (QrsNetClient        *self,
   Request *request = g_task_get_task_data (task);
 
   g_ptr_array_add (self->pending, g_object_ref (request->cancellable));
-  qrs_net_read_async (self->session, request->message, request->max_bytes,
+  qrs_net_read_async (session_for (self, soup_message_get_uri (request->message)),
+                      request->message, request->max_bytes,
                       request->cancellable, read_done, task);
 }
 
@@ -432,6 +454,7 @@ qrs_net_client_dispose (GObject *object)
 
   /* Requests still in flight hold their own reference on the session. */
   g_clear_object (&self->session);
+  g_clear_object (&self->proxied_session);
 
   G_OBJECT_CLASS (qrs_net_client_parent_class)->dispose (object);
 }
@@ -478,6 +501,7 @@ qrs_net_client_new (const char *server_url,
                     gboolean    allow_insecure_http)
 {
   QrsNetClient *self;
+  g_autoptr(GUri) uri = NULL;
 
   g_return_val_if_fail (server_url != NULL, NULL);
 
@@ -485,6 +509,11 @@ qrs_net_client_new (const char *server_url,
   self->server_url = g_strdup (server_url);
   self->allow_insecure_http = !!allow_insecure_http;
   self->session = qrs_net_session_new (self->timeout);
+
+  uri = g_uri_parse (server_url, G_URI_FLAGS_ENCODED, NULL);
+  self->direct = uri != NULL && qrs_net_host_is_loopback (g_uri_get_host (uri));
+  if (self->direct)
+    soup_session_set_proxy_resolver (self->session, NULL);
 
   return self;
 }
@@ -530,4 +559,6 @@ qrs_net_client_set_timeout (QrsNetClient *self,
   self->timeout = timeout;
   if (self->session != NULL)
     g_object_set (self->session, "timeout", timeout, NULL);
+  if (self->proxied_session != NULL)
+    g_object_set (self->proxied_session, "timeout", timeout, NULL);
 }

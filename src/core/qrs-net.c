@@ -373,9 +373,12 @@ qrs_net_session_new (guint timeout)
 
   g_return_val_if_fail (timeout > 0, NULL);
 
+  /* The system's proxy settings are SoupSession's default, looked up at
+   * the first connection: loading them (libproxy) costs nothing until a
+   * request needs them.
+   */
   session = soup_session_new_with_options ("timeout", timeout,
                                            "user-agent", USER_AGENT,
-                                           "proxy-resolver", g_proxy_resolver_get_default (),
                                            "accept-language-auto", TRUE,
                                            NULL);
   g_signal_connect (session, "request-queued", G_CALLBACK (request_queued_cb), NULL);
@@ -475,13 +478,42 @@ read_return (GTask *task)
 
 static void read_more (GTask *task);
 
+/* Takes @n_read more bytes of the body in (0: its end). Returns whether
+ * the body is complete, the end or one byte past the limit: then @task
+ * has been returned.
+ */
+static gboolean
+read_took (GTask *task,
+           gsize  n_read)
+{
+  Read *read = g_task_get_task_data (task);
+
+  if (n_read == 0)
+    {
+      read_return (task);
+      return TRUE;
+    }
+
+  read->length += n_read;
+  g_assert (read->length <= read->max_bytes + 1);
+
+  /* One byte past the limit is proof enough. */
+  if (read->length > read->max_bytes)
+    {
+      read->truncated = TRUE;
+      read_return (task);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
 read_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Read *read = g_task_get_task_data (task);
   GError *error = NULL;
   gssize n_read;
 
@@ -492,35 +524,52 @@ read_cb (GObject      *source,
       return;
     }
 
-  if (n_read == 0)
-    {
-      read_return (task);
-      return;
-    }
-
-  read->length += (gsize) n_read;
-  g_assert (read->length <= read->max_bytes + 1);
-
-  /* One byte past the limit is proof enough. */
-  if (read->length > read->max_bytes)
-    {
-      read->truncated = TRUE;
-      read_return (task);
-      return;
-    }
-
-  read_more (g_steal_pointer (&task));
+  if (!read_took (task, (gsize) n_read))
+    read_more (g_steal_pointer (&task));
 }
 
+/* Reads on, taking ownership of @task. What has arrived already is read
+ * at once: a status answer, headers and body in one packet, then costs no
+ * further trip through the main loop (a poll every 1.5 s, all day long).
+ * Only a wait for more goes through it.
+ */
 static void
 read_more (GTask *task)
 {
   Read *read = g_task_get_task_data (task);
-  gsize want = MIN ((gsize) READ_CHUNK, read->max_bytes + 1 - read->length);
+  GPollableInputStream *pollable = NULL;
+  gsize want;
 
-  g_assert (want > 0);
+  if (G_IS_POLLABLE_INPUT_STREAM (read->stream) &&
+      g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (read->stream)))
+    pollable = G_POLLABLE_INPUT_STREAM (read->stream);
 
-  read_reserve (read, want);
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n_read;
+
+      want = MIN ((gsize) READ_CHUNK, read->max_bytes + 1 - read->length);
+      g_assert (want > 0);
+      read_reserve (read, want);
+
+      if (pollable == NULL)
+        break;
+
+      n_read = g_pollable_input_stream_read_nonblocking (pollable, read->data + read->length, want,
+                                                         g_task_get_cancellable (task), &error);
+      if (n_read < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+
+      if (n_read < 0)
+        g_task_return_error (task, g_steal_pointer (&error));
+      if (n_read < 0 || read_took (task, (gsize) n_read))
+        {
+          g_object_unref (task);
+          return;
+        }
+    }
+
   g_input_stream_read_async (read->stream,
                              read->data + read->length, want,
                              g_task_get_priority (task),

@@ -492,8 +492,6 @@ make_kiosk (QrsApplication *self,
   g_action_map_remove_action (G_ACTION_MAP (self), "preferences");
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), actions[i], none);
-  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (window), NULL);
-  g_action_map_remove_action (G_ACTION_MAP (window), "show-help-overlay");
 }
 
 /* What the steps on screen name: the phone app to scan with, or for the
@@ -801,6 +799,7 @@ qrs_application_startup (GApplication *app)
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *refresh_accels[] = { "<Control>r", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *help_overlay_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (qrs_application_parent_class)->startup (app);
 
@@ -809,6 +808,7 @@ qrs_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.refresh", refresh_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_overlay_accels);
 
   self->sigterm_id = g_unix_signal_add (SIGTERM, stop_signal_cb, self);
   self->sigint_id = g_unix_signal_add (SIGINT, stop_signal_cb, self);

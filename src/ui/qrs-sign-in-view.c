@@ -21,6 +21,11 @@
  */
 #define RENEWAL_NOTICE_MS (30 * 1000)
 
+/* A code that comes within this time comes without a spinner flashing
+ * before it (and without the spinner's icon being loaded at start-up).
+ */
+#define SPINNER_DELAY_MS 500
+
 /* QrsSignInView shows a QrsSignIn and never talks to a server itself: each
  * widget follows the properties it depends on (a handler per property, or
  * a binding), and every button calls one of the model's methods through an
@@ -43,7 +48,9 @@ struct _QrsSignInView
   char *service_name;
   guint countdown_id;   /* on the model's clock */
   guint retry_tick_id;  /* on the model's clock */
+  guint spinner_id;     /* on the model's clock */
   guint kiosk : 1;
+  guint loaded_once : 1; /* the model left its first LOADING: changes animate */
 
   /* Template widgets */
   GtkWidget *box;
@@ -115,6 +122,28 @@ cancel_tick (QrsSignInView *self,
   if (*id != 0 && self->clock != NULL)
     qrs_clock_cancel (self->clock, *id);
   *id = 0;
+}
+
+static void
+cancel_ticks (QrsSignInView *self)
+{
+  cancel_tick (self, &self->countdown_id);
+  cancel_tick (self, &self->retry_tick_id);
+  cancel_tick (self, &self->spinner_id);
+}
+
+/* Shows the page @name of @stack, making it visible first: pages that
+ * the first frame does not show start hidden (see the template).
+ */
+static void
+show_page (GtkStack   *stack,
+           const char *name,
+           gboolean    animate)
+{
+  gtk_widget_set_visible (gtk_stack_get_child_by_name (stack, name), TRUE);
+  gtk_stack_set_visible_child_full (stack, name,
+                                    animate ? gtk_stack_get_transition_type (stack) :
+                                    GTK_STACK_TRANSITION_TYPE_NONE);
 }
 
 /* "1:05": minutes and seconds, rounded up, as a countdown shows them. */
@@ -391,8 +420,11 @@ update_retry (QrsSignInView *self)
     set_label (self->connection_label, text);
   gtk_stack_set_visible_child_name (self->banner_stack, troubled ? "banner" : "heading");
 
-  /* A code that cannot work is dimmed, not hidden. */
-  if (troubled || status == QRS_SIGN_IN_STATUS_LOADING)
+  /* A code that cannot work is dimmed, not hidden. Before the first code
+   * there is nothing to dim, and that code then comes at full strength at
+   * once, rather than fading in while a camera waits for it.
+   */
+  if (troubled || (status == QRS_SIGN_IN_STATUS_LOADING && qrs_qr_view_get_matrix (self->qr_view) != NULL))
     gtk_widget_add_css_class (GTK_WIDGET (self->qr_view), "dimmed");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->qr_view), "dimmed");
@@ -484,6 +516,37 @@ update_authorized (QrsSignInView *self)
 }
 
 static void
+spinner_cb (gpointer user_data)
+{
+  QrsSignInView *self = user_data;
+
+  g_assert (QRS_IS_SIGN_IN_VIEW (self));
+
+  self->spinner_id = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
+}
+
+/* The spinner spins while a code is on its way, but shows only once the
+ * wait is long enough to notice.
+ */
+static void
+update_spinner (QrsSignInView *self)
+{
+  gboolean loading = qrs_sign_in_get_status (self->sign_in) == QRS_SIGN_IN_STATUS_LOADING;
+
+  gtk_spinner_set_spinning (self->spinner, loading);
+  if (!loading)
+    {
+      cancel_tick (self, &self->spinner_id);
+      gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+    }
+  else if (self->spinner_id == 0 && !gtk_widget_get_visible (GTK_WIDGET (self->spinner)))
+    {
+      self->spinner_id = qrs_clock_schedule (self->clock, SPINNER_DELAY_MS, spinner_cb, self, NULL);
+    }
+}
+
+static void
 update_page (QrsSignInView *self)
 {
   QrsSignInStatus status = qrs_sign_in_get_status (self->sign_in);
@@ -524,17 +587,20 @@ update_page (QrsSignInView *self)
       break;
     }
 
-  /* The caption's line is there even when empty: nothing moves. */
+  /* The caption's line is there even when empty: nothing moves. The
+   * first code replaces "Getting a sign-in code…" at once, in the same
+   * frame as the code itself.
+   */
   set_label (self->heading, heading);
   set_label (self->caption, caption);
-  gtk_stack_set_visible_child_name (self->status_stack, caption != NULL ? "caption" : "time-left");
-  gtk_stack_set_visible_child_name (self->code_stack,
-                                    status == QRS_SIGN_IN_STATUS_SCANNED ? "person" : "qr");
-  gtk_stack_set_visible_child_name (self->info_stack,
-                                    status == QRS_SIGN_IN_STATUS_SCANNED ? "scanned" : "steps");
-  gtk_spinner_set_spinning (self->spinner, status == QRS_SIGN_IN_STATUS_LOADING);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), status == QRS_SIGN_IN_STATUS_LOADING);
-  gtk_stack_set_visible_child_name (self->stack, page);
+  show_page (self->status_stack, caption != NULL ? "caption" : "time-left", self->loaded_once);
+  show_page (self->code_stack, status == QRS_SIGN_IN_STATUS_SCANNED ? "person" : "qr", TRUE);
+  show_page (self->info_stack, status == QRS_SIGN_IN_STATUS_SCANNED ? "scanned" : "steps", TRUE);
+  show_page (self->stack, page, TRUE);
+  update_spinner (self);
+
+  if (status != QRS_SIGN_IN_STATUS_LOADING)
+    self->loaded_once = TRUE;
 
   update_time_left (self);
   update_retry (self);
@@ -645,8 +711,7 @@ update_all (QrsSignInView *self)
 {
   if (self->sign_in == NULL)
     {
-      cancel_tick (self, &self->countdown_id);
-      cancel_tick (self, &self->retry_tick_id);
+      cancel_ticks (self);
       return;
     }
 
@@ -688,8 +753,7 @@ qrs_sign_in_view_dispose (GObject *object)
 {
   QrsSignInView *self = QRS_SIGN_IN_VIEW (object);
 
-  cancel_tick (self, &self->countdown_id);
-  cancel_tick (self, &self->retry_tick_id);
+  cancel_ticks (self);
   if (self->signals != NULL)
     g_signal_group_set_target (self->signals, NULL);
   if (self->bindings != NULL)
@@ -901,10 +965,10 @@ qrs_sign_in_view_set_sign_in (QrsSignInView *self,
     return;
 
   /* Ticks belong to the old model's clock. */
-  cancel_tick (self, &self->countdown_id);
-  cancel_tick (self, &self->retry_tick_id);
+  cancel_ticks (self);
 
   g_set_object (&self->sign_in, sign_in);
+  self->loaded_once = FALSE;
   g_clear_object (&self->clock);
   if (sign_in != NULL)
     self->clock = g_object_ref (qrs_sign_in_get_clock (sign_in));

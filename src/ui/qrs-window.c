@@ -155,6 +155,34 @@ cancel_action (GtkWidget  *widget,
   gtk_window_close (GTK_WINDOW (self));
 }
 
+/* The keyboard shortcuts, built the first time they are asked for rather
+ * than by GtkApplication with every window: nobody needs them to scan a
+ * code. Once built, GtkApplicationWindow's own action shows them.
+ */
+static void
+show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  QrsWindow *self = QRS_WINDOW (widget);
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (widget);
+
+  g_assert (QRS_IS_WINDOW (self));
+
+  if (self->kiosk)
+    return;
+
+  if (gtk_application_window_get_help_overlay (window) == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE_PATH "/ui/help-overlay.ui");
+
+      gtk_application_window_set_help_overlay (window,
+                                               GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+    }
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+}
+
 static void
 fullscreen_action (GtkWidget  *widget,
                    const char *action_name,
@@ -288,6 +316,7 @@ qrs_window_class_init (QrsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, fullscreen_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
@@ -431,6 +460,7 @@ qrs_window_set_kiosk (QrsWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->header_bar), !kiosk);
   gtk_menu_button_set_primary (self->menu_button, !kiosk);
   gtk_widget_set_sensitive (GTK_WIDGET (self->menu_button), !kiosk);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-help-overlay", !kiosk);
   if (kiosk)
     {
       cover_first_monitor (self);

@@ -5,15 +5,21 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The floor of the start-up benchmark: a bare GtkApplication with one
- * window and one widget that draws a fixed QR code the way QrsQrView does
- * (integer module size, a quiet zone of 4, one gtk_snapshot_append_color per
- * run of dark modules). No libadwaita, no network, no JSON, no settings:
- * whatever qr-signin takes beyond this is its own.
+/* The floor of the benchmarks: a bare GtkApplication with one window the
+ * size of qr-signin's and, in its middle, one 320×320 drawing area that
+ * paints a libqrencode code (level M, 8-bit mode) with cairo. No
+ * libadwaita, no network, no settings, no styling: whatever qr-signin
+ * takes beyond this is its own. It runs with whatever renderer
+ * GSK_RENDERER names, like the app beside it.
  *
  * The payload has the shape and length of the emulator's, so both codes are
  * the same QR version; bench.py knows it by its qrcodeId.
+ *
+ * --tick adds a label under the code whose text changes once a second: the
+ * least a window showing a countdown costs while it waits.
  */
+
+#include <string.h>
 
 #include <gtk/gtk.h>
 #include <qrencode.h>
@@ -22,37 +28,23 @@
                       "\"qrcodeId\":\"QrsBenchFloorFixedCode00000000\",\"userPoolId\":\"qrs-demo-pool\"," \
                       "\"createdAt\":\"2026-01-01T00:00:00.000Z\",\"expireAt\":\"2026-01-01T00:02:00.000Z\"}"
 #define QUIET_ZONE    4
+#define CODE_SIDE     320
 
-#define BENCH_TYPE_QR (bench_qr_get_type ())
-G_DECLARE_FINAL_TYPE (BenchQr, bench_qr, BENCH, QR, GtkWidget)
+/* qr-signin's window: QrsWindow's default size. */
+#define WINDOW_WIDTH  480
+#define WINDOW_HEIGHT 720
 
-struct _BenchQr
-{
-  GtkWidget parent_instance;
-
-  QRcode *code;
-};
-
-G_DEFINE_FINAL_TYPE (BenchQr, bench_qr, GTK_TYPE_WIDGET)
-
-static gboolean
-is_dark (BenchQr *self,
-         int      x,
-         int      y)
-{
-  return (self->code->data[y * self->code->width + x] & 1) != 0;
-}
+static gboolean tick;
 
 static void
-bench_qr_snapshot (GtkWidget   *widget,
-                   GtkSnapshot *snapshot)
+draw_code (GtkDrawingArea *area,
+           cairo_t        *cr,
+           int             width,
+           int             height,
+           gpointer        user_data)
 {
-  static const GdkRGBA light = { 1, 1, 1, 1 };
-  static const GdkRGBA dark = { 0, 0, 0, 1 };
-  BenchQr *self = BENCH_QR (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  int n = self->code->width + 2 * QUIET_ZONE;
+  QRcode *code = user_data;
+  int n = code->width + 2 * QUIET_ZONE;
   int module = MIN (width, height) / n;
   int x0, y0;
 
@@ -61,71 +53,67 @@ bench_qr_snapshot (GtkWidget   *widget,
 
   x0 = (width - module * n) / 2;
   y0 = (height - module * n) / 2;
-  gtk_snapshot_append_color (snapshot, &light,
-                             &GRAPHENE_RECT_INIT (x0, y0, module * n, module * n));
+
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, x0, y0, module * n, module * n);
+  cairo_fill (cr);
+
   x0 += QUIET_ZONE * module;
   y0 += QUIET_ZONE * module;
-
-  for (int y = 0; y < self->code->width; y++)
-    {
-      int x = 0;
-
-      while (x < self->code->width)
-        {
-          int start;
-
-          if (!is_dark (self, x, y))
-            {
-              x++;
-              continue;
-            }
-
-          start = x;
-          while (x < self->code->width && is_dark (self, x, y))
-            x++;
-          gtk_snapshot_append_color (snapshot, &dark,
-                                     &GRAPHENE_RECT_INIT (x0 + start * module, y0 + y * module,
-                                                          (x - start) * module, module));
-        }
-    }
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  for (int y = 0; y < code->width; y++)
+    for (int x = 0; x < code->width; x++)
+      if (code->data[y * code->width + x] & 1)
+        cairo_rectangle (cr, x0 + x * module, y0 + y * module, module, module);
+  cairo_fill (cr);
 }
 
-static void
-bench_qr_finalize (GObject *object)
+static gboolean
+tick_cb (gpointer user_data)
 {
-  BenchQr *self = BENCH_QR (object);
+  GtkLabel *label = user_data;
+  g_autofree char *text = NULL;
+  static guint seconds;
 
-  g_clear_pointer (&self->code, QRcode_free);
+  seconds++;
+  text = g_strdup_printf ("%u:%02u", seconds / 60, seconds % 60);
+  gtk_label_set_label (label, text);
 
-  G_OBJECT_CLASS (bench_qr_parent_class)->finalize (object);
-}
-
-static void
-bench_qr_class_init (BenchQrClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = bench_qr_finalize;
-  GTK_WIDGET_CLASS (klass)->snapshot = bench_qr_snapshot;
-}
-
-static void
-bench_qr_init (BenchQr *self)
-{
-  self->code = QRcode_encodeString (FLOOR_PAYLOAD, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-  g_assert (self->code != NULL);
-  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
-  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
 activate_cb (GtkApplication *app,
              gpointer        user_data)
 {
+  QRcode *code = QRcode_encodeString (FLOOR_PAYLOAD, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
   GtkWidget *window = gtk_application_window_new (app);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *area = gtk_drawing_area_new ();
 
-  /* The size of qr-signin's window. */
+  g_assert (code != NULL);
+
   gtk_window_set_title (GTK_WINDOW (window), "QR floor");
-  gtk_window_set_default_size (GTK_WINDOW (window), 460, 620);
-  gtk_window_set_child (GTK_WINDOW (window), g_object_new (BENCH_TYPE_QR, NULL));
+  gtk_window_set_default_size (GTK_WINDOW (window), WINDOW_WIDTH, WINDOW_HEIGHT);
+
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (area), CODE_SIDE);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), CODE_SIDE);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_code,
+                                  code, (GDestroyNotify) QRcode_free);
+  gtk_box_append (GTK_BOX (box), area);
+
+  if (tick)
+    {
+      GtkWidget *label = gtk_label_new ("0:00");
+
+      gtk_box_append (GTK_BOX (box), label);
+      g_timeout_add_seconds (1, tick_cb, label);
+    }
+
+  gtk_window_set_child (GTK_WINDOW (window), box);
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -133,9 +121,19 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GtkApplication) app = gtk_application_new ("io.github.qrsignin.BenchFloor",
-                                                       G_APPLICATION_NON_UNIQUE);
+  g_autoptr(GtkApplication) app = NULL;
 
+  /* Read before GApplication sees the command line. */
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--tick"))
+      {
+        tick = TRUE;
+        memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof (char *));
+        argc--;
+        i--;
+      }
+
+  app = gtk_application_new ("io.github.qrsignin.BenchFloor", G_APPLICATION_NON_UNIQUE);
   g_signal_connect (app, "activate", G_CALLBACK (activate_cb), NULL);
 
   return g_application_run (G_APPLICATION (app), argc, argv);

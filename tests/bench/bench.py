@@ -46,6 +46,13 @@ GUARD_CONFIRM_MEDIAN_MS = 500.0
 GUARD_CONFIRM_P95_MS = 950.0
 
 BENCHMARKS = ("startup", "confirm", "rpm", "cpu", "soak")
+RENDERERS = ("gl", "cairo")
+
+# The goals of issue 11, as ratios to bench-floor in the same run, and idle
+# CPU per 10 minutes of waiting.
+GOAL_STARTUP_RATIO = 1.25
+GOAL_RSS_RATIO = 1.15
+GOAL_IDLE_CPU_S = 0.5
 
 FULL = dict(runs=10, sign_ins=50, rpm_window=30.0, cpu_wait=600.0, refreshes=1000)
 SHORT = dict(runs=5, sign_ins=10, rpm_window=15.0, cpu_wait=30.0, refreshes=100)
@@ -111,20 +118,30 @@ class Context:
             if not os.access(path, os.X_OK):
                 raise SystemExit(f"bench.py: {path} is missing: build first (meson compile -C {self.builddir})")
 
+        # The programs run as in a desktop session: accessibility on, settings
+        # from dconf, but from a configuration and cache of their own, so the
+        # user's settings (a configured server, a GTK theme) change nothing.
+        home = os.path.join(self.logdir, "home")
+        for sub in ("config", "cache"):
+            os.makedirs(os.path.join(home, sub), exist_ok=True)
         env = dict(os.environ)
-        env.update(GSK_RENDERER="cairo", GDK_BACKEND="x11", GTK_A11Y="none", NO_AT_BRIDGE="1",
-                   GSETTINGS_BACKEND="memory", GSETTINGS_SCHEMA_DIR=self.schema_dir,
+        env.update(GDK_BACKEND="x11", GSETTINGS_SCHEMA_DIR=self.schema_dir,
+                   XDG_CONFIG_HOME=os.path.join(home, "config"),
+                   XDG_CACHE_HOME=os.path.join(home, "cache"),
                    GIO_USE_VFS="local", LC_ALL="C.UTF-8")
-        env.pop("G_MESSAGES_DEBUG", None)
+        for name in ("G_MESSAGES_DEBUG", "GTK_A11Y", "NO_AT_BRIDGE", "GSETTINGS_BACKEND", "GSK_RENDERER",
+                     "GTK_THEME", "GDK_DEBUG", "GSK_DEBUG", "GTK_DEBUG"):
+            env.pop(name, None)
         self.env = env
 
-    def spawn(self, name, argv, stdout=subprocess.DEVNULL):
-        """Starts a program with its stderr in the log directory."""
+    def spawn(self, name, argv, stdout=subprocess.DEVNULL, renderer="cairo"):
+        """Starts a program with its stderr in the log directory, drawing
+        with @renderer (GSK_RENDERER)."""
         self.n_logs += 1
         log_path = os.path.join(self.logdir, f"{self.n_logs:04d}-{name}.log")
         with open(log_path, "wb") as log:
-            proc = subprocess.Popen(argv, env=self.env, stdin=subprocess.DEVNULL,
-                                    stdout=stdout, stderr=log)
+            proc = subprocess.Popen(argv, env=dict(self.env, GSK_RENDERER=renderer),
+                                    stdin=subprocess.DEVNULL, stdout=stdout, stderr=log)
         proc.log_path = log_path
         proc.name = name
         self.children.append(proc)
@@ -346,14 +363,14 @@ def table(title, rows, notes=()):
 # 1. Time to a scannable QR
 
 
-def launch_until_decoded(ctx, grabber, name, argv, accept):
+def launch_until_decoded(ctx, grabber, name, argv, accept, renderer):
     """Launches argv and times launch → first picture whose code accept()s.
 
     Returns (ms, VmHWM kB, Pss kB).
     """
     grabber.drain()
     t0 = monotonic_us()
-    proc = ctx.spawn(name, argv)
+    proc = ctx.spawn(name, argv, renderer=renderer)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -378,7 +395,10 @@ def launch_until_decoded(ctx, grabber, name, argv, accept):
     return elapsed_ms, status["VmHWM"], pss
 
 
-def bench_startup(ctx, runs, results):
+STARTUP_APPS = ("qr-signin --qr-source=local", "qr-signin")
+
+
+def bench_startup(ctx, runs, renderers, results):
     emulator = Emulator(ctx)
     grabber = Grabber(ctx)
     try:
@@ -390,58 +410,65 @@ def bench_startup(ctx, runs, results):
 
         variants = {
             "bench-floor": lambda: ([ctx.floor], lambda code_id: code_id == FLOOR_ID),
-            "qr-signin": lambda: (ctx.app_argv(emulator), app_accept(set(emulator.code_ids()))),
             "qr-signin --qr-source=local":
                 lambda: (ctx.app_argv(emulator, "--qr-source=local"), app_accept(set(emulator.code_ids()))),
+            "qr-signin": lambda: (ctx.app_argv(emulator), app_accept(set(emulator.code_ids()))),
         }
-        samples = {name: [] for name in variants}
-        # Round 0 warms the caches and is not counted; then the programs take turns.
+        samples = {(renderer, name): [] for renderer in renderers for name in variants}
+        # Round 0 warms the caches and is not counted; then the programs take
+        # turns, so that whatever else the machine does falls on all alike.
         for round_ in range(runs + 1):
-            for name, make in variants.items():
-                argv, accept = make()
-                sample = launch_until_decoded(ctx, grabber, name.split()[0], argv, accept)
-                if round_ > 0:
-                    samples[name].append(sample)
+            for renderer in renderers:
+                for name, make in variants.items():
+                    argv, accept = make()
+                    sample = launch_until_decoded(ctx, grabber, name.split()[0], argv, accept, renderer)
+                    if round_ > 0:
+                        samples[(renderer, name)].append(sample)
     finally:
         grabber.stop()
         emulator.stop()
 
-    floor = samples["bench-floor"]
-    floor_ms = median([s[0] for s in floor])
-    floor_hwm = median([s[1] for s in floor])
-    floor_pss = median([s[2] for s in floor if s[2] is not None] or [0])
-    rows = [
-        ("bench-floor: launch -> QR decodes, median", fmt_ms(floor_ms), "", ""),
-        ("bench-floor: min - max",
-         f"{min(s[0] for s in floor):.0f} - {max(s[0] for s in floor):.0f} ms", "", ""),
-        ("bench-floor: peak RSS (VmHWM), median", fmt_mb(floor_hwm), "", ""),
-        ("bench-floor: PSS, median", fmt_mb(floor_pss), "", ""),
-    ]
-    out = {"runs": runs, "floor": {"ms": [s[0] for s in floor], "vmhwm_kb": [s[1] for s in floor],
-                                   "pss_kb": [s[2] for s in floor]}}
-    for name in ("qr-signin", "qr-signin --qr-source=local"):
-        app = samples[name]
-        app_ms = median([s[0] for s in app])
-        app_hwm = median([s[1] for s in app])
-        app_pss = median([s[2] for s in app if s[2] is not None] or [0])
-        rows += [
-            (f"{name}: launch -> QR decodes, median", fmt_ms(app_ms), fmt_ms(floor_ms),
-             fmt_ratio(app_ms, floor_ms)),
-            (f"{name}: min - max",
-             f"{min(s[0] for s in app):.0f} - {max(s[0] for s in app):.0f} ms", "", ""),
-            (f"{name}: peak RSS (VmHWM), median", fmt_mb(app_hwm), fmt_mb(floor_hwm),
-             fmt_ratio(app_hwm, floor_hwm)),
-            (f"{name}: PSS, median", fmt_mb(app_pss), fmt_mb(floor_pss), fmt_ratio(app_pss, floor_pss)),
+    out = {"runs": runs}
+    for renderer in renderers:
+        floor = samples[(renderer, "bench-floor")]
+        floor_ms = median([s[0] for s in floor])
+        floor_hwm = median([s[1] for s in floor])
+        floor_pss = median([s[2] for s in floor if s[2] is not None] or [0])
+        rows = [
+            ("bench-floor: launch -> QR decodes, median", fmt_ms(floor_ms), "", ""),
+            ("bench-floor: min - max",
+             f"{min(s[0] for s in floor):.0f} - {max(s[0] for s in floor):.0f} ms", "", ""),
+            ("bench-floor: peak RSS (VmHWM), median", fmt_mb(floor_hwm), "", ""),
+            ("bench-floor: PSS, median", fmt_mb(floor_pss), "", ""),
         ]
-        out[name] = {"ms": [s[0] for s in app], "vmhwm_kb": [s[1] for s in app],
-                     "pss_kb": [s[2] for s in app]}
-    table(f"Time to a scannable QR ({runs} runs each after 1 warm-up, taking turns)", rows, [
-        "launch = just before spawning; QR decodes = the first grab of the screen (on X damage)",
-        "whose pixels ZBar decodes as the current code (qr-signin: the emulator's newest code).",
-        "Memory read 0.5 s after that. qr-signin shows the emulator's PNG (the default --qr-source=server);",
-        "--qr-source=local encodes the code itself. Baseline: bench-floor, a bare GTK 4 window drawing",
-        "a fixed QR of the same size. Grabs follow X damage, at most one per 4 ms plus ~10 ms decoding.",
-    ])
+        out[renderer] = {"floor": {"ms": [s[0] for s in floor], "vmhwm_kb": [s[1] for s in floor],
+                                   "pss_kb": [s[2] for s in floor]}}
+        for name in STARTUP_APPS:
+            app = samples[(renderer, name)]
+            app_ms = median([s[0] for s in app])
+            app_hwm = median([s[1] for s in app])
+            app_pss = median([s[2] for s in app if s[2] is not None] or [0])
+            rows += [
+                (f"{name}: launch -> QR decodes, median", fmt_ms(app_ms), fmt_ms(floor_ms),
+                 fmt_ratio(app_ms, floor_ms)),
+                (f"{name}: min - max",
+                 f"{min(s[0] for s in app):.0f} - {max(s[0] for s in app):.0f} ms", "", ""),
+                (f"{name}: peak RSS (VmHWM), median", fmt_mb(app_hwm), fmt_mb(floor_hwm),
+                 fmt_ratio(app_hwm, floor_hwm)),
+                (f"{name}: PSS, median", fmt_mb(app_pss), fmt_mb(floor_pss), fmt_ratio(app_pss, floor_pss)),
+            ]
+            out[renderer][name] = {"ms": [s[0] for s in app], "vmhwm_kb": [s[1] for s in app],
+                                   "pss_kb": [s[2] for s in app],
+                                   "ms_ratio": app_ms / floor_ms, "vmhwm_ratio": app_hwm / floor_hwm}
+        table(f"Time to a scannable QR, GSK_RENDERER={renderer} ({runs} runs each after 1 warm-up, taking turns)",
+              rows, [
+                  "launch = just before spawning; QR decodes = the first grab of the screen (on X damage)",
+                  "whose pixels ZBar decodes as the current code (qr-signin: the emulator's newest code).",
+                  "Memory read 0.5 s after that. --qr-source=local encodes the code itself; without it",
+                  "qr-signin shows the emulator's PNG. Baseline: bench-floor, a bare GTK 4 window of",
+                  "qr-signin's size painting a libqrencode code with cairo, in the same run and renderer.",
+                  f"Goals: launch <= {GOAL_STARTUP_RATIO:.2f}x and peak RSS <= {GOAL_RSS_RATIO:.2f}x the floor's.",
+              ])
     results["startup"] = out
 
 
@@ -577,24 +604,26 @@ def bench_rpm(ctx, window, results):
 # 4. CPU while waiting
 
 
-def bench_cpu(ctx, wait, results):
-    # The three wait side by side, each app with its own emulator; all of them
-    # are idle most of the time, so they hardly disturb one another.
-    window_emulator = Emulator(ctx, "--qr-ttl=3600")
-    kiosk_emulator = Emulator(ctx, "--qr-ttl=3600")
+def bench_cpu(ctx, wait, renderers, results):
+    # Everything waits side by side, each app with its own emulator: all of
+    # them are idle most of the time, so they hardly disturb one another.
     procs = {}
+    emulators = {}
     try:
-        procs["bench-floor"] = ctx.spawn("bench-floor", [ctx.floor])
-        procs["qr-signin"] = ctx.spawn("qr-signin", ctx.app_argv(window_emulator))
-        procs["qr-signin --kiosk"] = ctx.spawn("qr-signin", ctx.app_argv(kiosk_emulator, "--kiosk"))
-        window_emulator.wait_new_code(set(), app=procs["qr-signin"])
-        kiosk_emulator.wait_new_code(set(), app=procs["qr-signin --kiosk"])
+        for renderer in renderers:
+            procs[(renderer, "bench-floor")] = ctx.spawn("bench-floor", [ctx.floor], renderer=renderer)
+            procs[(renderer, "bench-floor --tick")] = ctx.spawn("bench-floor", [ctx.floor, "--tick"],
+                                                                renderer=renderer)
+            for name, options in (("qr-signin", ()), ("qr-signin --kiosk", ("--kiosk",))):
+                emulators[(renderer, name)] = Emulator(ctx, "--qr-ttl=3600")
+                procs[(renderer, name)] = ctx.spawn("qr-signin", ctx.app_argv(emulators[(renderer, name)], *options),
+                                                    renderer=renderer)
+        for key, emulator in emulators.items():
+            emulator.wait_new_code(set(), app=procs[key])
         time.sleep(2)
-        codes_before = {"qr-signin": len(window_emulator.codes()),
-                        "qr-signin --kiosk": len(kiosk_emulator.codes())}
-        polls_before = {"qr-signin": len(status_checks(window_emulator.log())),
-                        "qr-signin --kiosk": len(status_checks(kiosk_emulator.log()))}
-        start = {name: cpu_seconds(proc.pid) for name, proc in procs.items()}
+        codes_before = {key: len(emulator.codes()) for key, emulator in emulators.items()}
+        polls_before = {key: len(status_checks(emulator.log())) for key, emulator in emulators.items()}
+        start = {key: cpu_seconds(proc.pid) for key, proc in procs.items()}
         t0 = time.monotonic()
         deadline = t0 + wait
         next_report = t0 + 60
@@ -606,37 +635,56 @@ def bench_cpu(ctx, wait, results):
                 progress(f"cpu: {time.monotonic() - t0:.0f} of {wait:g} s")
                 next_report += 60
         elapsed = time.monotonic() - t0
-        used = {name: cpu_seconds(proc.pid) - start[name] for name, proc in procs.items()}
-        refreshes = {"qr-signin": len(window_emulator.codes()) - codes_before["qr-signin"],
-                     "qr-signin --kiosk": len(kiosk_emulator.codes()) - codes_before["qr-signin --kiosk"]}
-        polls = {"qr-signin": len(status_checks(window_emulator.log())) - polls_before["qr-signin"],
-                 "qr-signin --kiosk": len(status_checks(kiosk_emulator.log())) - polls_before["qr-signin --kiosk"]}
+        used = {key: cpu_seconds(proc.pid) - start[key] for key, proc in procs.items()}
+        refreshes = {key: len(emulator.codes()) - codes_before[key] for key, emulator in emulators.items()}
+        polls = {key: len(status_checks(emulator.log())) - polls_before[key] for key, emulator in emulators.items()}
     finally:
         for proc in procs.values():
             ctx.stop(proc)
-        window_emulator.stop()
-        kiosk_emulator.stop()
+        for emulator in emulators.values():
+            emulator.stop()
 
     def fmt_cpu(seconds):
         # /proc counts in clock ticks (10 ms here).
         return f"{seconds:.2f} s" if seconds >= 1 / CLK_TCK else f"< {1 / CLK_TCK:.2f} s"
 
-    floor = used["bench-floor"]
-    rows = [("bench-floor: CPU seconds", fmt_cpu(floor), "", "")]
-    for name in ("qr-signin", "qr-signin --kiosk"):
-        rows += [
-            (f"{name}: CPU seconds", fmt_cpu(used[name]), fmt_cpu(floor), fmt_ratio(used[name], floor)),
-            (f"{name}: CPU per minute of waiting",
-             f"{1000 * used[name] * 60 / elapsed:.0f} ms ({100 * used[name] / elapsed:.2f} % of a core)", "", ""),
-            (f"{name}: status polls / new codes", f"{polls[name]} / {refreshes[name]}", "", ""),
+    def per_10_min(seconds):
+        return seconds * 600 / elapsed
+
+    out = {"wait_s": elapsed}
+    for renderer in renderers:
+        floor = used[(renderer, "bench-floor")]
+        tick = used[(renderer, "bench-floor --tick")]
+        rows = [
+            ("bench-floor: CPU per 10 min", fmt_cpu(per_10_min(floor)), "", ""),
+            ("bench-floor --tick (a label changing every second)", fmt_cpu(per_10_min(tick)), "", ""),
         ]
-    table(f"CPU while waiting ({elapsed:.0f} s in PENDING, nobody scans)", rows, [
-        "utime + stime from /proc/PID/stat over the wait, after the first code plus 2 s. The emulator",
-        "keeps codes for an hour, so codes are replaced only at the app's own 120 s deadline (window mode",
-        "does that up to 5 times, the kiosk forever); CPU includes those refreshes and the 1 s countdown.",
-        "Baseline: bench-floor idling over the same time, next to them.",
-    ])
-    results["cpu"] = {"wait_s": elapsed, "cpu_s": used, "status_polls": polls, "new_codes": refreshes}
+        for name in ("qr-signin", "qr-signin --kiosk"):
+            key = (renderer, name)
+            rows += [
+                (f"{name}: CPU per 10 min", fmt_cpu(per_10_min(used[key])),
+                 f"{GOAL_IDLE_CPU_S:.2f} s (goal)", fmt_ratio(per_10_min(used[key]), GOAL_IDLE_CPU_S)),
+                (f"{name}: against bench-floor --tick", fmt_cpu(per_10_min(used[key])),
+                 fmt_cpu(per_10_min(tick)), fmt_ratio(used[key], tick)),
+                (f"{name}: status polls / new codes", f"{polls[key]} / {refreshes[key]}", "", ""),
+            ]
+        table(f"CPU while waiting, GSK_RENDERER={renderer} ({elapsed:.0f} s in PENDING, nobody scans)", rows, [
+            "utime + stime from /proc/PID/stat over the wait, after the first code plus 2 s, scaled to",
+            "10 minutes. The emulator keeps codes for an hour, so codes are replaced only at the app's own",
+            "120 s deadline (window mode does that up to 5 times, the kiosk forever); the CPU includes those",
+            "refreshes, a status poll every 1.5 s, and the countdown of each code's last 30 s.",
+            "Baselines: bench-floor idling beside them, and bench-floor --tick, whose label changes every",
+            "second (what a countdown shown all the time would cost at least).",
+        ])
+        out[renderer] = {
+            "cpu_s": {name: used[(renderer, name)] for name in
+                      ("bench-floor", "bench-floor --tick", "qr-signin", "qr-signin --kiosk")},
+            "cpu_s_per_10_min": {name: per_10_min(used[(renderer, name)]) for name in
+                                 ("bench-floor", "bench-floor --tick", "qr-signin", "qr-signin --kiosk")},
+            "status_polls": {name: polls[(renderer, name)] for name in ("qr-signin", "qr-signin --kiosk")},
+            "new_codes": {name: refreshes[(renderer, name)] for name in ("qr-signin", "qr-signin --kiosk")},
+        }
+    results["cpu"] = out
 
 
 # 5. Soak
@@ -745,7 +793,26 @@ def describe_machine():
                              text=True, check=False).stdout.strip() or "?"
     except OSError:
         gtk = "?"
-    return f"{os.cpu_count()} x {cpu}; Linux {platform.release()}; GTK {gtk}; GSK_RENDERER=cairo on Xvfb"
+    return f"{os.cpu_count()} x {cpu}; Linux {platform.release()}; GTK {gtk}; Xvfb {screen_size()}"
+
+
+def screen_size():
+    try:
+        out = subprocess.run(["xdotool", "getdisplaygeometry"], capture_output=True, text=True,
+                             check=False).stdout.split()
+    except OSError:
+        return "?"
+    return "x".join(out) if len(out) == 2 else "?"
+
+
+def load_average():
+    """The machine's load over the last 1, 5 and 15 minutes: other work
+    on it makes every figure noisier."""
+    try:
+        with open("/proc/loadavg") as loadavg:
+            return " ".join(loadavg.read().split()[:3])
+    except OSError:
+        return "?"
 
 
 def main():
@@ -756,6 +823,9 @@ def main():
                             f"{k}={v:g}" for k, v in SHORT.items()))
     parser.add_argument("--only", default=",".join(BENCHMARKS),
                         help="comma-separated subset of: " + ", ".join(BENCHMARKS))
+    parser.add_argument("--renderers", default=",".join(RENDERERS),
+                        help="GSK_RENDERER values for startup and cpu, comma-separated (default: gl,cairo); "
+                             "confirm, rpm and soak use cairo")
     parser.add_argument("--runs", type=int, help="start-up runs per program")
     parser.add_argument("--sign-ins", type=int, help="sign-ins timed from CONFIRM")
     parser.add_argument("--rpm-window", type=float, help="seconds counted in each state")
@@ -770,6 +840,7 @@ def main():
         if getattr(args, key) is not None:
             settings[key] = getattr(args, key)
     only = [name.strip() for name in args.only.split(",") if name.strip()]
+    renderers = [name.strip() for name in args.renderers.split(",") if name.strip()]
     for name in only:
         if name not in BENCHMARKS:
             parser.error(f"unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}")
@@ -782,14 +853,16 @@ def main():
     print(f"QR Sign-In benchmarks, {'short (CI)' if args.short else 'full'} run: "
           + ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in settings.items()))
     print(describe_machine())
-    results = {"short": args.short, "settings": settings, "machine": describe_machine()}
+    print(f"renderers: {', '.join(renderers)} (startup, cpu); cairo (confirm, rpm, soak); load average {load_average()}")
+    results = {"short": args.short, "settings": settings, "machine": describe_machine(),
+               "renderers": renderers, "load_average": {"start": load_average()}}
     failed = []
     started = time.monotonic()
     steps = {
-        "startup": lambda: bench_startup(ctx, settings["runs"], results),
+        "startup": lambda: bench_startup(ctx, settings["runs"], renderers, results),
         "confirm": lambda: bench_confirm(ctx, settings["sign_ins"], results),
         "rpm": lambda: bench_rpm(ctx, settings["rpm_window"], results),
-        "cpu": lambda: bench_cpu(ctx, settings["cpu_wait"], results),
+        "cpu": lambda: bench_cpu(ctx, settings["cpu_wait"], renderers, results),
         "soak": lambda: bench_soak(ctx, settings["refreshes"], results),
     }
     try:
@@ -802,7 +875,8 @@ def main():
                 failed.append(name)
             finally:
                 ctx.stop_all()
-            print(f"  ({name}: {time.monotonic() - t:.0f} s)", flush=True)
+            results["load_average"][name] = load_average()
+            print(f"  ({name}: {time.monotonic() - t:.0f} s; load average after it {load_average()})", flush=True)
     finally:
         ctx.stop_all()
 

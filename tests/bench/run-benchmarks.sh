@@ -6,7 +6,8 @@
 # --short is the CI version (about 4.5 minutes on 2 cores); without it the
 # full run takes about 40 minutes (10 of them waiting, 25 of them soaking).
 # Builds first (meson compile) in $QRS_BUILDDIR (default ./build), then runs
-# tests/bench/bench.py under Xvfb and a private session bus with the cairo
+# tests/bench/bench.py under a 1024×768 Xvfb and a private session bus; the
+# start-up and idle benchmarks run each program with the GL and the cairo
 # renderer. The programs' stderr and results.json go to
 # $QRS_BUILDDIR/meson-logs/bench/. Exits non-zero only if a benchmark could
 # not run.
@@ -38,6 +39,6 @@ if [[ ! -x $builddir/tests/bench/bench-floor || ! -x $builddir/tests/bench/bench
   exit 1
 fi
 
-export GSK_RENDERER=cairo
-exec xvfb-run -a -s "-screen 0 1280x1024x24 -noreset" \
+# bench.py names the renderer for each program it starts.
+exec xvfb-run -a -s "-screen 0 1024x768x24 -noreset" \
   dbus-run-session -- python3 "$top/tests/bench/bench.py" --build-dir "$builddir" "$@"
