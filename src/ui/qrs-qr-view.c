@@ -24,6 +24,7 @@ struct _QrsQrView
   char *content;
   QrsQrMatrix *matrix;
   GError *error;
+  float xalign;
 };
 
 enum {
@@ -31,6 +32,7 @@ enum {
   PROP_CONTENT,
   PROP_MATRIX,
   PROP_ERROR,
+  PROP_XALIGN,
   N_PROPS
 };
 
@@ -102,7 +104,7 @@ qrs_qr_view_snapshot (GtkWidget   *widget,
     return;
 
   side = module * n;
-  x0 = ((guint) width - side) / 2;
+  x0 = (guint) (((guint) width - side) * self->xalign);
   y0 = ((guint) height - side) / 2;
 
   gtk_snapshot_append_color (snapshot, &light_colour,
@@ -202,6 +204,10 @@ qrs_qr_view_get_property (GObject    *object,
       g_value_set_boxed (value, qrs_qr_view_get_error (self));
       break;
 
+    case PROP_XALIGN:
+      g_value_set_float (value, qrs_qr_view_get_xalign (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -219,6 +225,10 @@ qrs_qr_view_set_property (GObject      *object,
     {
     case PROP_CONTENT:
       qrs_qr_view_set_content (self, g_value_get_string (value));
+      break;
+
+    case PROP_XALIGN:
+      qrs_qr_view_set_xalign (self, g_value_get_float (value));
       break;
 
     default:
@@ -274,6 +284,19 @@ qrs_qr_view_class_init (QrsQrViewClass *klass)
                         (G_PARAM_READABLE |
                          G_PARAM_STATIC_STRINGS));
 
+  /**
+   * QrsQrView:xalign:
+   *
+   * Where the code sits across a room wider than it: 0 at the start, 0.5
+   * in the middle, 1 at the end, whatever the text direction.
+   */
+  properties[PROP_XALIGN] =
+    g_param_spec_float ("xalign", NULL, NULL,
+                        0.0f, 1.0f, 0.5f,
+                        (G_PARAM_READWRITE |
+                         G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "qrview");
@@ -283,6 +306,7 @@ qrs_qr_view_class_init (QrsQrViewClass *klass)
 static void
 qrs_qr_view_init (QrsQrView *self)
 {
+  self->xalign = 0.5f;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sign-in QR code"),
                                   -1);
@@ -388,4 +412,27 @@ qrs_qr_view_get_error (QrsQrView *self)
   g_return_val_if_fail (QRS_IS_QR_VIEW (self), NULL);
 
   return self->error;
+}
+
+float
+qrs_qr_view_get_xalign (QrsQrView *self)
+{
+  g_return_val_if_fail (QRS_IS_QR_VIEW (self), 0.5f);
+
+  return self->xalign;
+}
+
+void
+qrs_qr_view_set_xalign (QrsQrView *self,
+                        float      xalign)
+{
+  g_return_if_fail (QRS_IS_QR_VIEW (self));
+
+  xalign = CLAMP (xalign, 0.0f, 1.0f);
+  if (self->xalign == xalign)
+    return;
+
+  self->xalign = xalign;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_XALIGN]);
 }

@@ -25,5 +25,8 @@ QrsQrMatrix  *qrs_qr_view_get_matrix  (QrsQrView  *self);
 void          qrs_qr_view_set_matrix  (QrsQrView   *self,
                                        QrsQrMatrix *matrix);
 const GError *qrs_qr_view_get_error   (QrsQrView  *self);
+float         qrs_qr_view_get_xalign  (QrsQrView  *self);
+void          qrs_qr_view_set_xalign  (QrsQrView  *self,
+                                       float       xalign);
 
 G_END_DECLS

@@ -409,7 +409,7 @@ update_retry (QrsSignInView *self)
       retry = format_retry (self, &wake);
       if (qrs_sign_in_get_trouble (self->sign_in) == QRS_TROUBLE_SERVER)
         /* Translators: %s is the sign-in server's own message, then e.g. "Trying again in 0:12". */
-        text = g_strdup_printf (_("The sign-in server reported a problem: “%s” %s"),
+        text = g_strdup_printf (_("The sign-in server reported a problem: “%s”. %s"),
                                 problem_words (self), retry);
       else
         /* Translators: %s is e.g. "Trying again in 0:12". */
@@ -463,7 +463,7 @@ update_error (QrsSignInView *self)
       break;
 
     case QRS_TROUBLE_SERVER:
-      title = _("The Sign-In Server Reported a Problem");
+      title = _("The Server Reported a Problem");
       break;
 
     case QRS_TROUBLE_NONE:
@@ -632,6 +632,12 @@ update_kiosk (QrsSignInView *self)
    */
   gtk_widget_set_hexpand (self->info_box, self->kiosk);
   gtk_widget_set_halign (self->info_box, self->kiosk ? GTK_ALIGN_START : GTK_ALIGN_CENTER);
+  /* ...and the code stands at the near edge of its half, so the two meet
+   * in the middle of the screen as one group under the heading.
+   */
+  qrs_qr_view_set_xalign (self->qr_view,
+                          !self->kiosk ? 0.5f :
+                          gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL ? 0.0f : 1.0f);
   gtk_widget_set_vexpand (GTK_WIDGET (self->code_box), TRUE);
   gtk_widget_set_valign (GTK_WIDGET (self->code_box), self->kiosk ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
 
@@ -704,6 +710,14 @@ qrs_sign_in_view_size_allocate (GtkWidget *widget,
 
   update_kiosk_type (self, height);
   gtk_widget_allocate (self->box, width, height, baseline, NULL);
+}
+
+static void
+qrs_sign_in_view_direction_changed (GtkWidget        *widget,
+                                    GtkTextDirection  previous_direction)
+{
+  GTK_WIDGET_CLASS (qrs_sign_in_view_parent_class)->direction_changed (widget, previous_direction);
+  update_kiosk (QRS_SIGN_IN_VIEW (widget));
 }
 
 static void
@@ -850,6 +864,7 @@ qrs_sign_in_view_class_init (QrsSignInViewClass *klass)
 
   widget_class->measure = qrs_sign_in_view_measure;
   widget_class->size_allocate = qrs_sign_in_view_size_allocate;
+  widget_class->direction_changed = qrs_sign_in_view_direction_changed;
 
   properties[PROP_SIGN_IN] =
     g_param_spec_object ("sign-in", NULL, NULL, QRS_TYPE_SIGN_IN, rw);

@@ -463,9 +463,14 @@ qrs_window_set_kiosk (QrsWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-help-overlay", !kiosk);
   if (kiosk)
     {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "kiosk");
       cover_first_monitor (self);
       gtk_window_fullscreen (GTK_WINDOW (self));
       g_signal_connect (self, "notify::fullscreened", G_CALLBACK (fullscreened_cb), NULL);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "kiosk");
     }
   qrs_sign_in_view_set_kiosk (self->view, kiosk);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIOSK]);

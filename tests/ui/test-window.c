@@ -453,14 +453,17 @@ test_error (Fixture       *fixture,
   cairo_surface_t *surface;
   const char *request_id;
   g_autofree char *expected = NULL;
+  int width, min_width;
 
+  qrs_test_wait_for_frame (GTK_WIDGET (fixture->window));
+  width = gtk_widget_get_width (GTK_WIDGET (fixture->window));
   qrs_emulator_set_app_id (fixture->harness.emulator, "another-app");
   qrs_sign_in_start (fixture->harness.sign_in);
   qrs_test_wait_for_status (&fixture->harness, QRS_SIGN_IN_STATUS_ERROR);
 
   /* The server answered: it reported a problem, in its own words. */
   g_assert_cmpstr (qrs_window_get_visible_page (fixture->window), ==, "error");
-  g_assert_cmpstr (adw_status_page_get_title (page), ==, "The Sign-In Server Reported a Problem");
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "The Server Reported a Problem");
   g_assert_cmpstr (adw_status_page_get_description (page), ==,
                    qrs_sign_in_get_error_message (fixture->harness.sign_in));
   request_id = qrs_sign_in_get_request_id (fixture->harness.sign_in);
@@ -477,6 +480,12 @@ test_error (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (child (fixture, "retry_label")));
   surface = snapshot_state (fixture, "window-error");
   cairo_surface_destroy (surface);
+  /* A long request ID wraps: the page does not widen the window, and
+   * fits one as narrow as a phone's (360 px).
+   */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), ==, width);
+  gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
 }
 
 /* A kiosk says when it tries again after an error. */
@@ -558,7 +567,7 @@ test_reconnecting_server (Fixture       *fixture,
                           gconstpointer  user_data)
 {
   assert_trouble (fixture, QRS_EMULATOR_FAULT_HTTP500, 3,
-                  "The sign-in server reported a problem: “Internal server error”",
+                  "The sign-in server reported a problem: “Internal server error”. Trying again in 0:",
                   "window-trouble-server");
 }
 
@@ -624,6 +633,9 @@ test_kiosk_layout (Fixture       *fixture,
   QrsQrView *view = QRS_QR_VIEW (child (fixture, "qr_view"));
   GtkWidget *header = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
                                                                   QRS_TYPE_WINDOW, "header_bar"));
+  cairo_surface_t *surface;
+  GdkRGBA edge, inside;
+  double qr_end, steps_start, y;
   guint modules;
   int side;
 
@@ -642,6 +654,27 @@ test_kiosk_layout (Fixture       *fixture,
   /* At least 55 % of the short side, and more than the window's 6 px. */
   g_assert_cmpint ((side / modules) * modules, >=, 720 * 55 / 100);
   g_assert_cmpint (side / modules, >, 6);
+
+  /* The code and the steps meet in the middle, one group under the
+   * heading: the code at the near edge of its half, the steps just past
+   * the gap.
+   */
+  g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (view), GTK_WIDGET (fixture->window),
+                                                   gtk_widget_get_width (GTK_WIDGET (view)), 0,
+                                                   &qr_end, &y));
+  g_assert_true (gtk_widget_translate_coordinates (child (fixture, "steps_box"), GTK_WIDGET (fixture->window),
+                                                   0, 0, &steps_start, &y));
+  g_assert_cmpfloat (steps_start - qr_end, >=, 48);
+  g_assert_cmpfloat (steps_start - qr_end, <=, 120);
+  g_assert_cmpfloat (qr_end, <=, 1280 / 2);
+  g_assert_cmpfloat (steps_start, >=, 1280 / 2);
+
+  /* Edge to edge: no window frame, even without a compositor. */
+  surface = qrs_test_render_widget (GTK_WIDGET (fixture->window));
+  qrs_test_surface_pixel (surface, 0, 360, &edge);
+  qrs_test_surface_pixel (surface, 12, 360, &inside);
+  g_assert_true (gdk_rgba_equal (&edge, &inside));
+  cairo_surface_destroy (surface);
 }
 
 int
