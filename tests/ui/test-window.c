@@ -623,6 +623,19 @@ test_accessible_pages (Fixture       *fixture,
                    ==, "This Code Has Expired");
 }
 
+/* The app's icon comes with it, so a run from the build tree (no icon
+ * installed) still has it in About and on the first-run page.
+ */
+static void
+test_app_icon (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (fixture->window)));
+
+  g_assert_true (gtk_icon_theme_has_icon (theme, "io.github.qrsignin.QrSignIn"));
+  g_assert_true (gtk_icon_theme_has_icon (theme, "io.github.qrsignin.QrSignIn-symbolic"));
+}
+
 /* In a kiosk the code owns the screen in whole pixels per module, with
  * the steps beside it in large type; there is no header bar.
  */
@@ -711,6 +724,7 @@ main (int   argc,
   ADD ("/window/offline", test_offline);
   ADD ("/window/hidden", test_hidden);
   ADD ("/window/accessible", test_accessible_pages);
+  ADD ("/window/app-icon", test_app_icon);
   ADD ("/window/kiosk/layout", test_kiosk_layout);
 
 #undef ADD
