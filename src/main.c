@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "qrs-application.h"
+#include "qrs-trace.h"
 
 /* A closed standard output would be reused by the next file opened (an
  * eventfd, a socket), and the tokens written into it. Fill the hole with
@@ -46,6 +47,8 @@ main (int   argc,
   g_autoptr(QrsApplication) app = NULL;
   gboolean stdout_closed = plug_closed_stdout ();
   int status;
+
+  qrs_trace_mark ("main");
 
   /* stdout carries the token hand-off and nothing else, so every log line
    * goes to stderr. This must run before any thread exists.

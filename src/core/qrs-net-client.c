@@ -11,6 +11,7 @@
 
 #include "qrs-net.h"
 #include "qrs-net-client.h"
+#include "qrs-trace.h"
 #include "qrs-provider.h"
 
 /* What every provider does on the wire, whatever its protocol: one session
@@ -164,6 +165,7 @@ request_send (QrsNetClient        *self,
   Request *request = g_task_get_task_data (task);
 
   g_ptr_array_add (self->pending, g_object_ref (request->cancellable));
+  qrs_trace_mark ("request sent");
   qrs_net_read_async (session_for (self, soup_message_get_uri (request->message)),
                       request->message, request->max_bytes,
                       request->cancellable, read_done, task);
@@ -245,6 +247,7 @@ send_read_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   QrsNetReply *reply = request_read_reply (task, SOUP_SESSION (source), result);
 
+  qrs_trace_mark ("answer read");
   if (reply == NULL)
     return;
 

@@ -22,6 +22,7 @@
 #include "qrs-preferences-dialog.h"
 #include "qrs-provider-factory.h"
 #include "qrs-setup-page.h"
+#include "qrs-trace.h"
 #include "qrs-window.h"
 
 /* How long "Signed in as …" stays on screen in window mode after the tokens
@@ -50,6 +51,7 @@ struct _QrsApplication
   int exit_status;
   guint inhibit_cookie;
   guint welcome_id;
+  guint open_window_id;
   guint linger_id;
   guint cursor_id;
   guint sigterm_id;
@@ -160,6 +162,7 @@ qrs_application_handle_local_options (GApplication *app,
   g_autoptr(GError) error = NULL;
 
   self->options_handled = TRUE;
+  qrs_trace_mark ("options parsed");
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -185,6 +188,7 @@ qrs_application_handle_local_options (GApplication *app,
   self->settings = lookup_settings ();
   if (self->settings != NULL)
     qrs_config_load_settings (self->config, self->settings);
+  qrs_trace_mark ("settings read");
 
   if (!qrs_config_apply_options (self->config, options, &error))
     {
@@ -216,11 +220,13 @@ qrs_application_handle_local_options (GApplication *app,
     }
 
   /* Better one sentence now than GTK's exit after its own message. */
+  qrs_trace_mark ("configuration checked");
   if (!gtk_init_check ())
     {
       g_printerr ("%s\n", _("No display can be opened: qr-signin needs a graphical session (WAYLAND_DISPLAY or DISPLAY)."));
       return QRS_EXIT_USAGE;
     }
+  qrs_trace_mark ("display opened (gtk_init_check)");
 
   return -1;
 }
@@ -568,7 +574,11 @@ create_sign_in (QrsApplication  *self,
 static QrsWindow *
 open_window (QrsApplication *self)
 {
-  QrsWindow *window = qrs_window_new (self, NULL);
+  QrsWindow *window;
+
+  qrs_trace_mark ("building the window");
+  window = qrs_window_new (self, NULL);
+  qrs_trace_mark ("window built");
 
   qrs_window_set_kiosk (window, self->config->kiosk);
   {
@@ -583,6 +593,7 @@ open_window (QrsApplication *self)
     make_kiosk (self, window);
 
   gtk_window_present (GTK_WINDOW (window));
+  qrs_trace_mark ("window presented");
 
   if (self->config->kiosk)
     self->inhibit_cookie = gtk_application_inhibit (GTK_APPLICATION (self),
@@ -593,16 +604,58 @@ open_window (QrsApplication *self)
   return window;
 }
 
-/* The sign-in on screen, and the first code asked for. */
+/* The sign-in on screen (and the demo's phone beside it). */
+static void
+show_sign_in (QrsApplication *self,
+              QrsWindow      *window)
+{
+  qrs_window_set_sign_in (window, self->sign_in);
+
+  if (self->emulator != NULL)
+    gtk_window_present (GTK_WINDOW (qrs_phone_window_new (GTK_APPLICATION (self), self->emulator)));
+}
+
+static gboolean
+open_window_cb (gpointer user_data)
+{
+  QrsApplication *self = user_data;
+
+  g_assert (QRS_IS_APPLICATION (self));
+
+  self->open_window_id = 0;
+  if (!self->stopping)
+    show_sign_in (self, open_window (self));
+  g_application_release (G_APPLICATION (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The first code asked for, and the sign-in on screen. A new window is
+ * built once the request is on its way and the main loop has nothing
+ * more urgent: building and showing it takes a while (styles, text, a
+ * surface), a nearby server answers meanwhile, and the code is in the
+ * window's first frame rather than in a second one after it. A slow or
+ * distant server delays nothing: the window then shows at once, waiting
+ * for the code.
+ */
 static void
 begin (QrsApplication *self,
        QrsWindow      *window)
 {
-  qrs_window_set_sign_in (window, self->sign_in);
   qrs_sign_in_start (self->sign_in);
+  qrs_trace_mark ("first code asked for");
 
-  if (self->emulator != NULL)
-    gtk_window_present (GTK_WINDOW (qrs_phone_window_new (GTK_APPLICATION (self), self->emulator)));
+  if (window != NULL)
+    {
+      show_sign_in (self, window);
+      return;
+    }
+
+  if (self->open_window_id == 0)
+    {
+      g_application_hold (G_APPLICATION (self));
+      self->open_window_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, open_window_cb, self, NULL);
+    }
 }
 
 /* What a failure to start means: one sentence and exit status 2 (a bad
@@ -634,7 +687,7 @@ prepared_cb (GObject      *object,
       g_error_matches (error, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CONFIG))
     fail_to_start (self, error);
   else if (!self->stopping)
-    begin (self, open_window (self));
+    begin (self, NULL);
 
   g_application_release (G_APPLICATION (self));
 }
@@ -664,7 +717,7 @@ start_or_fail (QrsApplication *self,
       return;
     }
 
-  begin (self, window != NULL ? window : open_window (self));
+  begin (self, window);
 }
 
 static void
@@ -773,6 +826,7 @@ qrs_application_activate (GApplication *app)
   QrsWindow *window;
 
   g_assert (self->config != NULL);
+  qrs_trace_mark ("activated");
 
   window = get_main_window (self);
   if (window != NULL)
@@ -801,7 +855,9 @@ qrs_application_startup (GApplication *app)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *help_overlay_accels[] = { "<Control>question", NULL };
 
+  qrs_trace_mark ("registered on the session bus");
   G_APPLICATION_CLASS (qrs_application_parent_class)->startup (app);
+  qrs_trace_mark ("GTK and libadwaita initialised");
 
   /* Application accelerators, so the shortcuts window can show them. */
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
@@ -821,6 +877,11 @@ qrs_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->welcome_id, g_source_remove);
+  if (self->open_window_id != 0)
+    {
+      g_clear_handle_id (&self->open_window_id, g_source_remove);
+      g_application_release (app);
+    }
   g_clear_handle_id (&self->linger_id, g_source_remove);
   g_clear_handle_id (&self->cursor_id, g_source_remove);
   g_clear_handle_id (&self->sigterm_id, g_source_remove);

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "qrs-qr-view.h"
+#include "qrs-trace.h"
 
 /* Smallest module a phone camera reads reliably from a screen, and the size
  * we would like to have, in logical pixels.
@@ -91,8 +92,17 @@ qrs_qr_view_snapshot (GtkWidget   *widget,
   int height = gtk_widget_get_height (widget);
   guint symbol_width, n, module, side, x0, y0;
 
+  static gboolean traced;
+
   if (self->matrix == NULL)
     return;
+
+  if (!traced)
+    {
+      traced = TRUE;
+      qrs_trace_mark ("first frame with a code drawn");
+      qrs_trace_mark_after_paint (gtk_widget_get_frame_clock (widget), "first frame with a code rendered");
+    }
 
   /* An integer module size and integer offsets keep every edge on the pixel
    * grid, so the code stays crisp at any allocation.

@@ -24,6 +24,8 @@
 #include <gtk/gtk.h>
 #include <qrencode.h>
 
+#include "qrs-trace.h"
+
 #define FLOOR_PAYLOAD "{\"scene\":\"APP_AUTH\",\"random\":\"QrsBenchFloorFixedCode00000000\"," \
                       "\"qrcodeId\":\"QrsBenchFloorFixedCode00000000\",\"userPoolId\":\"qrs-demo-pool\"," \
                       "\"createdAt\":\"2026-01-01T00:00:00.000Z\",\"expireAt\":\"2026-01-01T00:02:00.000Z\"}"
@@ -43,6 +45,7 @@ draw_code (GtkDrawingArea *area,
            int             height,
            gpointer        user_data)
 {
+  static gboolean drawn;
   QRcode *code = user_data;
   int n = code->width + 2 * QUIET_ZONE;
   int module = MIN (width, height) / n;
@@ -50,6 +53,13 @@ draw_code (GtkDrawingArea *area,
 
   if (module == 0)
     return;
+
+  if (!drawn)
+    {
+      drawn = TRUE;
+      qrs_trace_mark ("first frame with a code drawn");
+      qrs_trace_mark_after_paint (gtk_widget_get_frame_clock (GTK_WIDGET (area)), "first frame with a code rendered");
+    }
 
   x0 = (width - module * n) / 2;
   y0 = (height - module * n) / 2;
@@ -87,11 +97,16 @@ static void
 activate_cb (GtkApplication *app,
              gpointer        user_data)
 {
-  QRcode *code = QRcode_encodeString (FLOOR_PAYLOAD, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-  GtkWidget *window = gtk_application_window_new (app);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *area = gtk_drawing_area_new ();
+  QRcode *code;
+  GtkWidget *window;
+  GtkWidget *box;
+  GtkWidget *area;
 
+  qrs_trace_mark ("activated");
+  code = QRcode_encodeString (FLOOR_PAYLOAD, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  window = gtk_application_window_new (app);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  area = gtk_drawing_area_new ();
   g_assert (code != NULL);
 
   gtk_window_set_title (GTK_WINDOW (window), "QR floor");
@@ -114,7 +129,16 @@ activate_cb (GtkApplication *app,
     }
 
   gtk_window_set_child (GTK_WINDOW (window), box);
+  qrs_trace_mark ("window built");
   gtk_window_present (GTK_WINDOW (window));
+  qrs_trace_mark ("window presented");
+}
+
+static void
+startup_cb (GApplication *app,
+            gpointer      user_data)
+{
+  qrs_trace_mark ("GTK initialised");
 }
 
 int
@@ -123,6 +147,7 @@ main (int   argc,
 {
   g_autoptr(GtkApplication) app = NULL;
 
+  qrs_trace_mark ("main");
   /* Read before GApplication sees the command line. */
   for (int i = 1; i < argc; i++)
     if (g_str_equal (argv[i], "--tick"))
@@ -134,6 +159,7 @@ main (int   argc,
       }
 
   app = gtk_application_new ("io.github.qrsignin.BenchFloor", G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (app, "startup", G_CALLBACK (startup_cb), NULL);
   g_signal_connect (app, "activate", G_CALLBACK (activate_cb), NULL);
 
   return g_application_run (G_APPLICATION (app), argc, argv);
