@@ -134,13 +134,13 @@ class Context:
             env.pop(name, None)
         self.env = env
 
-    def spawn(self, name, argv, stdout=subprocess.DEVNULL, renderer="cairo"):
+    def spawn(self, name, argv, stdout=subprocess.DEVNULL, renderer="cairo", extra_env=None):
         """Starts a program with its stderr in the log directory, drawing
         with @renderer (GSK_RENDERER)."""
         self.n_logs += 1
         log_path = os.path.join(self.logdir, f"{self.n_logs:04d}-{name}.log")
         with open(log_path, "wb") as log:
-            proc = subprocess.Popen(argv, env=dict(self.env, GSK_RENDERER=renderer),
+            proc = subprocess.Popen(argv, env=dict(self.env, GSK_RENDERER=renderer, **(extra_env or {})),
                                     stdin=subprocess.DEVNULL, stdout=stdout, stderr=log)
         proc.log_path = log_path
         proc.name = name
@@ -363,14 +363,30 @@ def table(title, rows, notes=()):
 # 1. Time to a scannable QR
 
 
+def read_trace(path):
+    """The start-up milestones a program printed with QRS_TRACE=1:
+    {milestone: (ms since exec, VmRSS MB)}, the first of each."""
+    marks = {}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as log:
+            for line in log:
+                m = re.match(r"qrs-trace:\s+([\d.]+) ms\s+([\d.]+) MB\s+(.*)$", line.rstrip("\n"))
+                if m and m.group(3) not in marks:
+                    marks[m.group(3)] = (float(m.group(1)), float(m.group(2)))
+    except OSError:
+        pass
+    return marks
+
+
 def launch_until_decoded(ctx, grabber, name, argv, accept, renderer):
     """Launches argv and times launch → first picture whose code accept()s.
 
-    Returns (ms, VmHWM kB, Pss kB).
+    Returns (ms, VmHWM kB, Pss kB, trace). Every program runs with its
+    start-up trace on (QRS_TRACE=1: a line on stderr per milestone).
     """
     grabber.drain()
     t0 = monotonic_us()
-    proc = ctx.spawn(name, argv, renderer=renderer)
+    proc = ctx.spawn(name, argv, renderer=renderer, extra_env={"QRS_TRACE": "1"})
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -392,7 +408,34 @@ def launch_until_decoded(ctx, grabber, name, argv, accept, renderer):
     deadline = time.monotonic() + 3
     while (item := grabber.next(deadline)) is not None and item[1]:
         pass
-    return elapsed_ms, status["VmHWM"], pss
+    return elapsed_ms, status["VmHWM"], pss, read_trace(proc.log_path)
+
+
+def trace_table(renderer, samples, names):
+    """Median time (since exec) and VmRSS of each milestone, per program."""
+    order = []
+    for name in names:
+        for sample in samples[(renderer, name)]:
+            for what in sample[3]:
+                if what not in order:
+                    order.append(what)
+    rows = []
+    for what in sorted(order, key=lambda w: median([s[3][w][0] for n in names
+                                                    for s in samples[(renderer, n)] if w in s[3]])):
+        cells = []
+        for name in names:
+            marks = [s[3][what] for s in samples[(renderer, name)] if what in s[3]]
+            cells.append(f"{median([m[0] for m in marks]):.0f} ms {median([m[1] for m in marks]):.0f} MB"
+                         if marks else "")
+        rows.append((what, *cells))
+    width = max(len(r[0]) for r in rows) if rows else 10
+    print(f"\nStart-up trace, GSK_RENDERER={renderer} (medians; ms since exec, to a 10 ms tick, and VmRSS)")
+    print("=" * 78)
+    print(f"{'milestone':<{width}}  " + "  ".join(f"{n.split()[0]:>18}" for n in names))
+    for row in rows:
+        print(f"{row[0]:<{width}}  " + "  ".join(f"{c:>18}" for c in row[1:]))
+    print("  From the same runs as the table above; what happens before main() (loading")
+    print("  libraries) is the first row. The frame 'rendered' is the frame clock's after-paint.")
 
 
 STARTUP_APPS = ("qr-signin --qr-source=local", "qr-signin")
@@ -469,6 +512,7 @@ def bench_startup(ctx, runs, renderers, results):
                   "qr-signin's size painting a libqrencode code with cairo, in the same run and renderer.",
                   f"Goals: launch <= {GOAL_STARTUP_RATIO:.2f}x and peak RSS <= {GOAL_RSS_RATIO:.2f}x the floor's.",
               ])
+        trace_table(renderer, samples, ("bench-floor", "qr-signin --qr-source=local"))
     results["startup"] = out
 
 
