@@ -15,6 +15,7 @@
 #include "qrs-core-enums.h"
 #include "qrs-device-flow-provider.h"
 #include "qrs-device-flow-wire.h"
+#include "qrs-form.h"
 #include "qrs-net-client.h"
 #include "qrs-secret-private.h"
 
@@ -192,8 +193,7 @@ new_form_message (QrsDeviceFlowProvider *self,
 
   if (self->client_auth == QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC)
     {
-      g_autoptr(QrsSecret) credentials =
-        qrs_device_flow_wire_build_basic_credentials (self->client_id, self->client_secret);
+      g_autoptr(QrsSecret) credentials = qrs_form_basic_credentials (self->client_id, self->client_secret);
 
       soup_message_headers_replace (headers, "Authorization", credentials);
     }

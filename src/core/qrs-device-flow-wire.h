@@ -75,7 +75,5 @@ GBytes                 *qrs_device_flow_wire_build_authorization_request (const 
 GBytes                 *qrs_device_flow_wire_build_token_request   (const char                  *device_code,
                                                                     const char                  *client_id,
                                                                     const char                  *client_secret);
-char                   *qrs_device_flow_wire_build_basic_credentials (const char                *client_id,
-                                                                      const char                *client_secret);
 
 G_END_DECLS

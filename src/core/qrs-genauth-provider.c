@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "qrs-core-enums.h"
+#include "qrs-form.h"
 #include "qrs-genauth-provider.h"
 #include "qrs-net-client.h"
 #include "qrs-genauth-wire.h"
@@ -392,9 +393,8 @@ qrs_genauth_provider_exchange_async (QrsProvider         *provider,
 
     case QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC:
       {
-        g_autoptr(QrsSecret) credentials = g_strconcat (self->app_id, ":", self->client_secret, NULL);
-        g_autoptr(QrsSecret) encoded = g_base64_encode ((const guchar *) credentials, strlen (credentials));
-        g_autoptr(QrsSecret) authorization = g_strconcat ("Basic ", encoded, NULL);
+        /* Form-encoded first, as RFC 6749 §2.3.1 has it. */
+        g_autoptr(QrsSecret) authorization = qrs_form_basic_credentials (self->app_id, self->client_secret);
 
         body = qrs_genauth_wire_build_exchange_request (ticket, NULL, NULL);
         message = new_message (self, SOUP_METHOD_POST, "/api/v3/exchange-tokenset-with-qrcode-ticket", NULL, body);

@@ -166,6 +166,36 @@ client_credentials_match (QrsEmulator *self,
          memcmp (client_secret, self->client_secret, client_secret_length) == 0;
 }
 
+/* One part of Basic credentials, form-decoded (RFC 6749 §2.3.1): "+" is a
+ * space and "%XX" a byte. Returns NULL for a broken escape or a NUL.
+ */
+static char *
+form_decode (const char *text,
+             gsize       length)
+{
+  g_autofree char *out = g_malloc (length + 1);
+  gsize n = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (text[i] == '+')
+        out[n++] = ' ';
+      else if (text[i] != '%')
+        out[n++] = text[i];
+      else if (i + 2 < length && g_ascii_isxdigit (text[i + 1]) && g_ascii_isxdigit (text[i + 2]) &&
+               (g_ascii_xdigit_value (text[i + 1]) | g_ascii_xdigit_value (text[i + 2])) != 0)
+        {
+          out[n++] = (char) (g_ascii_xdigit_value (text[i + 1]) << 4 | g_ascii_xdigit_value (text[i + 2]));
+          i += 2;
+        }
+      else
+        return NULL;
+    }
+  out[n] = '\0';
+
+  return g_steal_pointer (&out);
+}
+
 gboolean
 _qrs_emulator_client_authenticated (QrsEmulator       *self,
                                     SoupServerMessage *msg,
@@ -193,6 +223,8 @@ _qrs_emulator_client_authenticated (QrsEmulator       *self,
         SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
         const char *value = soup_message_headers_get_one (headers, "authorization");
         g_autofree guchar *decoded = NULL;
+        g_autofree char *client_id = NULL;
+        g_autofree char *client_secret = NULL;
         const char *encoded, *colon;
         gsize length = 0;
 
@@ -204,9 +236,13 @@ _qrs_emulator_client_authenticated (QrsEmulator       *self,
         if (colon == NULL)
           return FALSE;
 
-        return client_credentials_match (self,
-                                         (const char *) decoded, (gsize) (colon - (const char *) decoded),
-                                         colon + 1, length - (gsize) (colon - (const char *) decoded) - 1);
+        client_id = form_decode ((const char *) decoded, (gsize) (colon - (const char *) decoded));
+        client_secret = form_decode (colon + 1, length - (gsize) (colon - (const char *) decoded) - 1);
+        if (client_id == NULL || client_secret == NULL)
+          return FALSE;
+
+        return client_credentials_match (self, client_id, strlen (client_id),
+                                         client_secret, strlen (client_secret));
       }
 
     default:

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "qrs-device-flow-wire.h"
+#include "qrs-form.h"
 #include "qrs-provider.h"
 
 /* The device flow's answers as real OpenID providers write them, every
@@ -976,7 +977,7 @@ static void
 test_request_basic (void)
 {
   g_autofree char *credentials =
-    qrs_device_flow_wire_build_basic_credentials ("qrs-basic", "b4sic: s3cret+with%25/odd chars");
+    qrs_form_basic_credentials ("qrs-basic", "b4sic: s3cret+with%25/odd chars");
   g_autofree guchar *decoded = NULL;
   gsize length;
 

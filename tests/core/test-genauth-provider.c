@@ -789,11 +789,13 @@ test_exchange_client_secret_basic (Fixture       *f,
   g_autoptr(QrsStatusReport) report = authorized_report ();
   g_autoptr(QrsTokenSet) token_set = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *encoded = g_base64_encode ((const guchar *) TEST_APP_ID ":" SECRET_CLIENT, strlen (TEST_APP_ID ":" SECRET_CLIENT));
+  /* Form-encoded before base64, RFC 6749 §2.3.1. */
+  g_autofree char *encoded = g_base64_encode ((const guchar *) TEST_APP_ID ":" SECRET_CLIENT "%3A+%2B%25",
+                                              strlen (TEST_APP_ID ":" SECRET_CLIENT "%3A+%2B%25"));
   g_autofree char *expected = g_strconcat ("Basic ", encoded, NULL);
   Request *request;
 
-  g_assert_true (qrs_genauth_provider_set_client_secret (f->provider, SECRET_CLIENT, &error));
+  g_assert_true (qrs_genauth_provider_set_client_secret (f->provider, SECRET_CLIENT ": +%", &error));
   g_assert_no_error (error);
   qrs_genauth_provider_set_client_auth (f->provider, QRS_CLIENT_AUTH_CLIENT_SECRET_BASIC);
 

@@ -1227,6 +1227,43 @@ test_exchange_client_secret_basic (EmuFixture    *fx,
   assert_token_set (fx, second);
 }
 
+/* Each part of Basic credentials is form-encoded (RFC 6749 §2.3.1), so a
+ * secret may hold ':', '+', '%' and spaces; a broken escape is refused.
+ */
+static void
+test_exchange_client_secret_basic_encoded (EmuFixture    *fx,
+                                           gconstpointer  data)
+{
+  g_autofree char *ticket = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *raw = basic_header ("Basic", QRS_EMULATOR_DEFAULT_APP_ID ":odd: +%secret");
+  g_autofree char *broken = basic_header ("Basic", QRS_EMULATOR_DEFAULT_APP_ID ":odd%3A+%2B%2secret");
+  g_autofree char *nul = basic_header ("Basic", QRS_EMULATOR_DEFAULT_APP_ID ":odd%00%3A+%2B%25secret");
+  g_autofree char *good = basic_header ("Basic", QRS_EMULATOR_DEFAULT_APP_ID ":odd%3A+%2B%25secret");
+  g_autoptr(EmuResponse) response = NULL;
+  const char *bad_headers[] = { raw, broken, nul };
+
+  g_object_set (fx->emulator,
+                "token-auth-method", QRS_EMULATOR_TOKEN_AUTH_METHOD_CLIENT_SECRET_BASIC,
+                "client-secret", "odd: +%secret",
+                NULL);
+  ticket = emu_authorize (fx);
+  body = g_strdup_printf ("{\"ticket\":\"%s\"}", ticket);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_headers); i++)
+    {
+      g_autoptr(EmuResponse) refused = emu_request (fx, "POST", EXCHANGE, body, 0,
+                                                    "x-authing-app-id", fx->app_id,
+                                                    "authorization", bad_headers[i], NULL);
+
+      emu_assert_envelope (refused, 401, 0, CLIENT_AUTH);
+    }
+
+  response = emu_request (fx, "POST", EXCHANGE, body, 0,
+                          "x-authing-app-id", fx->app_id, "authorization", good, NULL);
+  assert_token_set (fx, response);
+}
+
 static void
 test_exchange_no_secret_configured (EmuFixture    *fx,
                                     gconstpointer  data)
@@ -1302,6 +1339,7 @@ main (int   argc,
   ADD ("exchange/none-ignores-credentials", test_exchange_none_ignores_credentials);
   ADD ("exchange/client-secret-post", test_exchange_client_secret_post);
   ADD ("exchange/client-secret-basic", test_exchange_client_secret_basic);
+  ADD ("exchange/client-secret-basic-encoded", test_exchange_client_secret_basic_encoded);
   ADD ("exchange/no-secret-configured", test_exchange_no_secret_configured);
 
   return g_test_run ();
