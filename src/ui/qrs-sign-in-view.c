@@ -13,8 +13,14 @@
 
 #include "qrs-core-enums.h"
 #include "qrs-picture.h"
-#include "qrs-qr-view.h"
-#include "qrs-sign-in-view.h"
+#include "qrs-sign-in-view-private.h"
+
+/* The widget itself: its properties and template, the code and the person
+ * scanning it, the three steps, the countdown, the page on show and the
+ * kiosk's layout. What goes wrong on the way (the connection notice, the
+ * retry countdown and the error page) is in qrs-sign-in-view-trouble.c;
+ * the struct and what the two files share, in qrs-sign-in-view-private.h.
+ */
 
 /* The countdown is shown in the last half minute of a code that renews
  * itself: before that the next code is no concern of anybody's.
@@ -25,69 +31,6 @@
  * before it (and without the spinner's icon being loaded at start-up).
  */
 #define SPINNER_DELAY_MS 500
-
-/* QrsSignInView shows a QrsSignIn and never talks to a server itself: each
- * widget follows the properties it depends on (a handler per property, or
- * a binding), and every button calls one of the model's methods through an
- * action. The model can be swapped; the signal and binding groups follow.
- *
- * It is read at a glance: a heading, the code, and three numbered steps
- * naming the app to scan it with. Nothing moves when a notice comes or
- * goes, and the clock only wakes it when the text it shows would change.
- */
-struct _QrsSignInView
-{
-  GtkWidget parent_instance;
-
-  QrsSignIn *sign_in;
-  QrsClock *clock;
-  GtkCssProvider *kiosk_css;
-  int kiosk_css_height;
-  GSignalGroup *signals;
-  GBindingGroup *bindings;
-  char *service_name;
-  guint countdown_id;   /* on the model's clock */
-  guint retry_tick_id;  /* on the model's clock */
-  guint spinner_id;     /* on the model's clock */
-  guint kiosk : 1;
-  guint loaded_once : 1; /* the model left its first LOADING: changes animate */
-
-  /* Template widgets */
-  GtkWidget *box;
-  GtkStack *banner_stack;
-  GtkLabel *connection_label;
-  GtkStack *stack;
-  GtkWidget *code_page;
-  GtkLabel *heading;
-  GtkBox *code_box;
-  GtkStack *code_stack;
-  GtkSpinner *spinner;
-  QrsQrView *qr_view;
-  AdwAvatar *avatar;
-  GtkLabel *name_label;
-  GtkWidget *info_box;
-  GtkStack *info_stack;
-  GtkWidget *steps_box;
-  GtkLabel *step1_label;
-  GtkLabel *step2_label;
-  GtkLabel *step3_label;
-  GtkWidget *device_box;
-  GtkLabel *user_code_label;
-  GtkLabel *verification_label;
-  GtkStack *status_stack;
-  GtkLabel *caption;
-  GtkWidget *not_you_button;
-  GtkLabel *time_left_label;
-  AdwStatusPage *authorized_page;
-  AdwStatusPage *cancelled_page;
-  GtkWidget *new_code_button;
-  AdwStatusPage *expired_page;
-  AdwStatusPage *error_page;
-  GtkLabel *server_message_label;
-  GtkWidget *request_id_box;
-  GtkLabel *request_id_label;
-  GtkLabel *retry_label;
-};
 
 enum {
   PROP_0,
@@ -102,22 +45,21 @@ G_DEFINE_FINAL_TYPE (QrsSignInView, qrs_sign_in_view, GTK_TYPE_WIDGET)
 static GParamSpec *properties[N_PROPS];
 
 static void update_time_left (QrsSignInView *self);
-static void update_retry (QrsSignInView *self);
 
 /* Sets a label's text only when it changes, so an unchanged second costs
  * no layout and no redraw.
  */
-static void
-set_label (GtkLabel   *label,
-           const char *text)
+void
+_qrs_sign_in_view_set_label (GtkLabel   *label,
+                             const char *text)
 {
   if (g_strcmp0 (gtk_label_get_label (label), text != NULL ? text : "") != 0)
     gtk_label_set_label (label, text);
 }
 
-static void
-cancel_tick (QrsSignInView *self,
-             guint         *id)
+void
+_qrs_sign_in_view_cancel_tick (QrsSignInView *self,
+                               guint         *id)
 {
   if (*id != 0 && self->clock != NULL)
     qrs_clock_cancel (self->clock, *id);
@@ -127,9 +69,9 @@ cancel_tick (QrsSignInView *self,
 static void
 cancel_ticks (QrsSignInView *self)
 {
-  cancel_tick (self, &self->countdown_id);
-  cancel_tick (self, &self->retry_tick_id);
-  cancel_tick (self, &self->spinner_id);
+  _qrs_sign_in_view_cancel_tick (self, &self->countdown_id);
+  _qrs_sign_in_view_cancel_tick (self, &self->retry_tick_id);
+  _qrs_sign_in_view_cancel_tick (self, &self->spinner_id);
 }
 
 /* Shows the page @name of @stack, making it visible first: pages that
@@ -147,8 +89,8 @@ show_page (GtkStack   *stack,
 }
 
 /* "1:05": minutes and seconds, rounded up, as a countdown shows them. */
-static char *
-format_clock (gint64 ms)
+char *
+_qrs_sign_in_view_format_clock (gint64 ms)
 {
   gint64 seconds = (MAX (ms, 0) + 999) / 1000;
 
@@ -156,8 +98,8 @@ format_clock (gint64 ms)
 }
 
 /* How long until a rounded-up countdown of @ms shows another second. */
-static gint64
-until_next_second (gint64 ms)
+gint64
+_qrs_sign_in_view_until_next_second (gint64 ms)
 {
   gint64 rest = ms % 1000;
 
@@ -253,8 +195,8 @@ update_steps (QrsSignInView *self)
       /* Translators: %s is the sign-in service, e.g. "login.example.com". */
       step2 = g_strdup_printf (_("Sign in to %s and approve"), service);
       step3 = g_strdup (_("No camera? Open the address below and enter the code"));
-      set_label (self->user_code_label, grouped);
-      set_label (self->verification_label, qrs_code_get_verification_uri (code));
+      _qrs_sign_in_view_set_label (self->user_code_label, grouped);
+      _qrs_sign_in_view_set_label (self->verification_label, qrs_code_get_verification_uri (code));
     }
   else
     {
@@ -265,9 +207,9 @@ update_steps (QrsSignInView *self)
       step3 = g_strdup (_("Point your phone at this code"));
     }
 
-  set_label (self->step1_label, step1);
-  set_label (self->step2_label, step2);
-  set_label (self->step3_label, step3);
+  _qrs_sign_in_view_set_label (self->step1_label, step1);
+  _qrs_sign_in_view_set_label (self->step2_label, step2);
+  _qrs_sign_in_view_set_label (self->step3_label, step3);
   gtk_widget_set_visible (self->device_box, user_code != NULL);
 
   /* Translators: what a screen reader says of the QR code: its three steps. */
@@ -308,20 +250,20 @@ update_time_left (QrsSignInView *self)
   g_autofree char *text = NULL;
   gint64 wake = -1;
 
-  cancel_tick (self, &self->countdown_id);
+  _qrs_sign_in_view_cancel_tick (self, &self->countdown_id);
 
   if (status != QRS_SIGN_IN_STATUS_PENDING || !qrs_sign_in_get_visible (self->sign_in) || left <= 0)
     {
-      set_label (self->time_left_label, NULL);
+      _qrs_sign_in_view_set_label (self->time_left_label, NULL);
       return;
     }
 
-  clock = format_clock (left);
+  clock = _qrs_sign_in_view_format_clock (left);
   if (!qrs_sign_in_get_renews_itself (self->sign_in))
     {
       /* Translators: minutes and seconds the code stays valid, e.g. "Expires in 1:40". */
       text = g_strdup_printf (_("Expires in %s"), clock);
-      wake = until_next_second (left);
+      wake = _qrs_sign_in_view_until_next_second (left);
     }
   else if (left > RENEWAL_NOTICE_MS)
     {
@@ -331,166 +273,12 @@ update_time_left (QrsSignInView *self)
     {
       /* Translators: when the next code appears by itself, e.g. "New code in 0:29". */
       text = g_strdup_printf (_("New code in %s"), clock);
-      wake = until_next_second (left);
+      wake = _qrs_sign_in_view_until_next_second (left);
     }
 
-  set_label (self->time_left_label, text);
+  _qrs_sign_in_view_set_label (self->time_left_label, text);
   if (wake > 0)
     self->countdown_id = qrs_clock_schedule (self->clock, wake, countdown_cb, self, NULL);
-}
-
-/*
- * Trouble
- */
-
-static void
-retry_tick_cb (gpointer user_data)
-{
-  QrsSignInView *self = user_data;
-
-  g_assert (QRS_IS_SIGN_IN_VIEW (self));
-
-  self->retry_tick_id = 0;
-  update_retry (self);
-}
-
-/* The server's words, or ours when it said none. */
-static const char *
-problem_words (QrsSignInView *self)
-{
-  const char *server_message = qrs_sign_in_get_server_message (self->sign_in);
-
-  return server_message != NULL ? server_message : qrs_sign_in_get_error_message (self->sign_in);
-}
-
-/* "Trying again in 0:42", kept to the second, or "Trying again…". */
-static char *
-format_retry (QrsSignInView *self,
-              gint64        *wake)
-{
-  gint64 retry_at = qrs_sign_in_get_retry_at (self->sign_in);
-  gint64 left = retry_at > 0 ? (retry_at - qrs_clock_get_time (self->clock)) / 1000 : 0;
-  g_autofree char *clock = NULL;
-
-  if (left <= 0)
-    return g_strdup (_("Trying again…"));
-
-  *wake = until_next_second (left);
-  clock = format_clock (left);
-  /* Translators: e.g. "Trying again in 0:42". */
-  return g_strdup_printf (_("Trying again in %s"), clock);
-}
-
-/* The notice over the code while it cannot work, telling the two kinds of
- * trouble apart, and the kiosk's "Trying again in" on the error page.
- */
-static void
-update_retry (QrsSignInView *self)
-{
-  QrsSignInStatus status = qrs_sign_in_get_status (self->sign_in);
-  QrsConnection connection = qrs_sign_in_get_connection (self->sign_in);
-  gboolean on_code = status == QRS_SIGN_IN_STATUS_LOADING ||
-                     status == QRS_SIGN_IN_STATUS_PENDING ||
-                     status == QRS_SIGN_IN_STATUS_SCANNED ||
-                     status == QRS_SIGN_IN_STATUS_AUTHORIZED;
-  gboolean troubled = on_code && connection != QRS_CONNECTION_ONLINE;
-  g_autofree char *retry = NULL;
-  g_autofree char *text = NULL;
-  gint64 wake = -1;
-
-  cancel_tick (self, &self->retry_tick_id);
-
-  if (connection == QRS_CONNECTION_OFFLINE)
-    {
-      text = g_strdup (_("This computer is offline. The code will be checked again when it is back online."));
-    }
-  else if (connection == QRS_CONNECTION_RECONNECTING)
-    {
-      retry = format_retry (self, &wake);
-      if (qrs_sign_in_get_trouble (self->sign_in) == QRS_TROUBLE_SERVER)
-        /* Translators: %s is the sign-in server's own message, then e.g. "Trying again in 0:12". */
-        text = g_strdup_printf (_("The sign-in server reported a problem: “%s”. %s"),
-                                problem_words (self), retry);
-      else
-        /* Translators: %s is e.g. "Trying again in 0:12". */
-        text = g_strdup_printf (_("Can’t reach the sign-in server. %s"), retry);
-    }
-
-  if (text != NULL)
-    set_label (self->connection_label, text);
-  gtk_stack_set_visible_child_name (self->banner_stack, troubled ? "banner" : "heading");
-
-  /* A code that cannot work is dimmed, not hidden. Before the first code
-   * there is nothing to dim, and that code then comes at full strength at
-   * once, rather than fading in while a camera waits for it.
-   */
-  if (troubled || (status == QRS_SIGN_IN_STATUS_LOADING && qrs_qr_view_get_matrix (self->qr_view) != NULL))
-    gtk_widget_add_css_class (GTK_WIDGET (self->qr_view), "dimmed");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->qr_view), "dimmed");
-
-  /* A kiosk starts over by itself after an error: say when. */
-  if (status == QRS_SIGN_IN_STATUS_ERROR && qrs_sign_in_get_retry_at (self->sign_in) > 0)
-    {
-      g_clear_pointer (&retry, g_free);
-      retry = format_retry (self, &wake);
-      set_label (self->retry_label, retry);
-      gtk_widget_set_visible (GTK_WIDGET (self->retry_label), TRUE);
-    }
-  else
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->retry_label), FALSE);
-    }
-
-  if (wake > 0 && (troubled || status == QRS_SIGN_IN_STATUS_ERROR))
-    self->retry_tick_id = qrs_clock_schedule (self->clock, wake, retry_tick_cb, self, NULL);
-}
-
-static void
-update_error (QrsSignInView *self)
-{
-  const char *message = qrs_sign_in_get_error_message (self->sign_in);
-  const char *server_message = qrs_sign_in_get_server_message (self->sign_in);
-  const char *request_id = qrs_sign_in_get_request_id (self->sign_in);
-  g_autofree char *server_text = NULL;
-  g_autofree char *request_text = NULL;
-  const char *title;
-
-  switch (qrs_sign_in_get_trouble (self->sign_in))
-    {
-    case QRS_TROUBLE_UNREACHABLE:
-      title = _("Can’t Reach the Sign-In Server");
-      break;
-
-    case QRS_TROUBLE_SERVER:
-      title = _("The Server Reported a Problem");
-      break;
-
-    case QRS_TROUBLE_NONE:
-    case QRS_TROUBLE_LOCAL:
-    default:
-      title = _("Cannot Sign In");
-      break;
-    }
-
-  adw_status_page_set_title (self->error_page, title);
-  adw_status_page_set_description (self->error_page, message);
-
-  /* The plain-words message often quotes the server already. */
-  if (server_message != NULL && (message == NULL || strstr (message, server_message) == NULL))
-    /* Translators: %s is the sign-in server's own words. */
-    server_text = g_strdup_printf (_("The server said: “%s”"), server_message);
-  set_label (self->server_message_label, server_text);
-  gtk_widget_set_visible (GTK_WIDGET (self->server_message_label), server_text != NULL);
-
-  if (request_id != NULL)
-    /* Translators: %s identifies the failed request for the server's administrators. */
-    request_text = g_strdup_printf (_("Request ID: %s"), request_id);
-  set_label (self->request_id_label, request_text);
-  gtk_widget_set_visible (self->request_id_box, request_id != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.copy-request-id", request_id != NULL);
-
-  update_retry (self);
 }
 
 /*
@@ -537,7 +325,7 @@ update_spinner (QrsSignInView *self)
   gtk_spinner_set_spinning (self->spinner, loading);
   if (!loading)
     {
-      cancel_tick (self, &self->spinner_id);
+      _qrs_sign_in_view_cancel_tick (self, &self->spinner_id);
       gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
     }
   else if (self->spinner_id == 0 && !gtk_widget_get_visible (GTK_WIDGET (self->spinner)))
@@ -582,7 +370,7 @@ update_page (QrsSignInView *self)
 
     case QRS_SIGN_IN_STATUS_ERROR:
     default:
-      update_error (self);
+      _qrs_sign_in_view_update_error (self);
       page = "error";
       break;
     }
@@ -591,8 +379,8 @@ update_page (QrsSignInView *self)
    * first code replaces "Getting a sign-in code…" at once, in the same
    * frame as the code itself.
    */
-  set_label (self->heading, heading);
-  set_label (self->caption, caption);
+  _qrs_sign_in_view_set_label (self->heading, heading);
+  _qrs_sign_in_view_set_label (self->caption, caption);
   show_page (self->status_stack, caption != NULL ? "caption" : "time-left", self->loaded_once);
   show_page (self->code_stack, status == QRS_SIGN_IN_STATUS_SCANNED ? "person" : "qr", TRUE);
   show_page (self->info_stack, status == QRS_SIGN_IN_STATUS_SCANNED ? "scanned" : "steps", TRUE);
@@ -603,7 +391,7 @@ update_page (QrsSignInView *self)
     self->loaded_once = TRUE;
 
   update_time_left (self);
-  update_retry (self);
+  _qrs_sign_in_view_update_retry (self);
 }
 
 static void
@@ -732,7 +520,7 @@ update_all (QrsSignInView *self)
   update_qr (self);
   update_avatar (self);
   update_steps (self);
-  update_error (self);
+  _qrs_sign_in_view_update_error (self);
   update_page (self);
 }
 
@@ -934,12 +722,12 @@ qrs_sign_in_view_init (QrsSignInView *self)
   g_signal_group_connect_swapped (self->signals, "notify::code", G_CALLBACK (update_steps), self);
   g_signal_group_connect_swapped (self->signals, "notify::qr-image", G_CALLBACK (update_qr), self);
   g_signal_group_connect_swapped (self->signals, "notify::photo", G_CALLBACK (update_avatar), self);
-  g_signal_group_connect_swapped (self->signals, "notify::connection", G_CALLBACK (update_retry), self);
-  g_signal_group_connect_swapped (self->signals, "notify::retry-at", G_CALLBACK (update_retry), self);
-  g_signal_group_connect_swapped (self->signals, "notify::trouble", G_CALLBACK (update_error), self);
-  g_signal_group_connect_swapped (self->signals, "notify::error-message", G_CALLBACK (update_error), self);
-  g_signal_group_connect_swapped (self->signals, "notify::server-message", G_CALLBACK (update_error), self);
-  g_signal_group_connect_swapped (self->signals, "notify::request-id", G_CALLBACK (update_error), self);
+  g_signal_group_connect_swapped (self->signals, "notify::connection", G_CALLBACK (_qrs_sign_in_view_update_retry), self);
+  g_signal_group_connect_swapped (self->signals, "notify::retry-at", G_CALLBACK (_qrs_sign_in_view_update_retry), self);
+  g_signal_group_connect_swapped (self->signals, "notify::trouble", G_CALLBACK (_qrs_sign_in_view_update_error), self);
+  g_signal_group_connect_swapped (self->signals, "notify::error-message", G_CALLBACK (_qrs_sign_in_view_update_error), self);
+  g_signal_group_connect_swapped (self->signals, "notify::server-message", G_CALLBACK (_qrs_sign_in_view_update_error), self);
+  g_signal_group_connect_swapped (self->signals, "notify::request-id", G_CALLBACK (_qrs_sign_in_view_update_error), self);
   g_signal_group_connect_swapped (self->signals, "notify::display-name", G_CALLBACK (update_authorized), self);
   g_signal_group_connect_swapped (self->signals, "notify::expires-at", G_CALLBACK (update_time_left), self);
   g_signal_group_connect_swapped (self->signals, "notify::renews-itself", G_CALLBACK (update_time_left), self);
