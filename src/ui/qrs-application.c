@@ -7,15 +7,11 @@
 
 #include "config.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
-#include <glib-unix.h>
 
-#include "qrs-application.h"
-#include "qrs-config.h"
-#include "qrs-emulator.h"
+#include "qrs-application-private.h"
 #include "qrs-hand-off.h"
 #include "qrs-keyring.h"
 #include "qrs-phone-window.h"
@@ -23,46 +19,17 @@
 #include "qrs-provider-factory.h"
 #include "qrs-setup-page.h"
 #include "qrs-trace.h"
-#include "qrs-window.h"
+
+/* QrsApplication's command line and settings, the provider, the sign-in
+ * model and the window, the hand-over in window mode (JSON on stdout and
+ * an exit status), the first-run setup and the application's actions. The
+ * kiosk and the stop signals are in qrs-application-kiosk.c.
+ */
 
 /* How long "Signed in as …" stays on screen in window mode after the tokens
  * went out, so the person can read that it worked.
  */
 #define SIGNED_IN_LINGER_MS 1500
-
-/* A kiosk shows its pointer only while it moves. */
-#define CURSOR_IDLE_MS 3000
-
-/* QrsApplication turns the command line and settings into a QrsConfig,
- * builds the provider, the sign-in model and the window, and hands the
- * result over: as JSON on stdout and an exit status in window mode, to the
- * --on-success command in kiosk mode.
- */
-struct _QrsApplication
-{
-  AdwApplication parent_instance;
-
-  QrsConfig *config;
-  GSettings *settings;      /* NULL without the schema installed */
-  QrsEmulator *emulator;
-  QrsProvider *provider;
-  QrsSignIn *sign_in;
-  GCancellable *cancellable;
-  int exit_status;
-  guint inhibit_cookie;
-  guint welcome_id;
-  guint open_window_id;
-  guint linger_id;
-  guint cursor_id;
-  guint sigterm_id;
-  guint sigint_id;
-  guint commands_running;
-  guint signed_in : 1;
-  guint options_handled : 1;
-  guint stopping : 1;
-  guint stdout_closed : 1;
-  guint needs_setup : 1;
-};
 
 G_DEFINE_FINAL_TYPE (QrsApplication, qrs_application, ADW_TYPE_APPLICATION)
 
@@ -234,8 +201,8 @@ qrs_application_handle_local_options (GApplication *app,
 /* The sign-in window, if it is open: the application holds no reference
  * of its own, so a closed window is never used by mistake.
  */
-static QrsWindow *
-get_main_window (QrsApplication *self)
+QrsWindow *
+_qrs_application_get_main_window (QrsApplication *self)
 {
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (QRS_IS_WINDOW (l->data))
@@ -261,47 +228,6 @@ quit_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-welcome_over_cb (gpointer user_data)
-{
-  QrsApplication *self = user_data;
-
-  g_assert (QRS_IS_APPLICATION (self));
-
-  self->welcome_id = 0;
-  qrs_sign_in_start (self->sign_in);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-quit_if_stopped (QrsApplication *self)
-{
-  if (self->stopping && self->commands_running == 0)
-    g_application_quit (G_APPLICATION (self));
-}
-
-static void
-on_success_done_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(QrsApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert (QRS_IS_APPLICATION (self));
-
-  /* A broken hook must not take the kiosk down with it. */
-  if (!qrs_hand_off_run_command_finish (result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("The --on-success command failed: %s", error->message);
-  else if (error == NULL)
-    g_debug ("The --on-success command succeeded");
-
-  self->commands_running--;
-  quit_if_stopped (self);
-}
-
 static void
 finished_cb (QrsApplication *self,
              QrsTokenSet    *token_set,
@@ -319,16 +245,7 @@ finished_cb (QrsApplication *self,
 
   if (self->config->kiosk)
     {
-      if (self->config->on_success != NULL)
-        {
-          self->commands_running++;
-          qrs_hand_off_run_command_async (self->config->on_success, json,
-                                          QRS_HAND_OFF_DEFAULT_TIMEOUT, self->cancellable,
-                                          on_success_done_cb, g_object_ref (self));
-        }
-
-      g_clear_handle_id (&self->welcome_id, g_source_remove);
-      self->welcome_id = g_timeout_add_seconds (self->config->welcome_seconds, welcome_over_cb, self);
+      _qrs_application_kiosk_hand_off (self, json);
       return;
     }
 
@@ -382,122 +299,6 @@ close_request_cb (QrsApplication *self,
   g_application_quit (G_APPLICATION (self));
 
   return FALSE;
-}
-
-/* Debian's GTK 4.8 opens the inspector on Ctrl+Shift+I or D unless told
- * otherwise by dconf; a kiosk swallows those keys before GTK sees them.
- */
-static gboolean
-kiosk_key_cb (GtkEventControllerKey *controller,
-              guint                  keyval,
-              guint                  keycode,
-              GdkModifierType        state,
-              gpointer               user_data)
-{
-  GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
-
-  if (mods == (GDK_CONTROL_MASK | GDK_SHIFT_MASK))
-    {
-      switch (gdk_keyval_to_lower (keyval))
-        {
-        case GDK_KEY_i:
-        case GDK_KEY_d:
-          return TRUE;
-
-        default:
-          break;
-        }
-    }
-
-  return FALSE;
-}
-
-/* SIGTERM or SIGINT: in window mode, as if the window were closed; in a
- * kiosk, stop, ending a running --on-success command and its process
- * group first, so nothing of ours is left behind.
- */
-static gboolean
-stop_signal_cb (gpointer user_data)
-{
-  QrsApplication *self = user_data;
-  QrsWindow *window;
-
-  g_assert (QRS_IS_APPLICATION (self));
-
-  g_debug ("Asked to stop");
-
-  window = get_main_window (self);
-  if (window != NULL && !self->config->kiosk && !self->signed_in)
-    {
-      gtk_window_close (GTK_WINDOW (window));
-      return G_SOURCE_CONTINUE;
-    }
-
-  self->stopping = TRUE;
-  if (self->sign_in != NULL)
-    qrs_sign_in_cancel (self->sign_in);
-  g_cancellable_cancel (self->cancellable);
-  quit_if_stopped (self);
-
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-hide_cursor_cb (gpointer user_data)
-{
-  QrsApplication *self = user_data;
-  QrsWindow *window;
-
-  g_assert (QRS_IS_APPLICATION (self));
-
-  self->cursor_id = 0;
-  window = get_main_window (self);
-  if (window != NULL)
-    gtk_widget_set_cursor_from_name (GTK_WIDGET (window), "none");
-
-  return G_SOURCE_REMOVE;
-}
-
-/* The kiosk's pointer shows while it moves and hides when it rests. */
-static void
-pointer_moved_cb (GtkEventControllerMotion *controller,
-                  double                    x,
-                  double                    y,
-                  QrsApplication           *self)
-{
-  GtkWidget *window = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
-
-  g_assert (QRS_IS_APPLICATION (self));
-
-  gtk_widget_set_cursor (window, NULL);
-  g_clear_handle_id (&self->cursor_id, g_source_remove);
-  self->cursor_id = g_timeout_add (CURSOR_IDLE_MS, hide_cursor_cb, self);
-}
-
-/* A kiosk has no window controls, no menu, no help overlay and no keys to
- * quit or close with.
- */
-static void
-make_kiosk (QrsApplication *self,
-            QrsWindow      *window)
-{
-  static const char *none[] = { NULL };
-  static const char *actions[] = { "app.quit", "app.preferences", "window.close", "win.show-help-overlay", "win.fullscreen" };
-  GtkEventController *keys = gtk_event_controller_key_new ();
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (kiosk_key_cb), NULL);
-  gtk_widget_add_controller (GTK_WIDGET (window), keys);
-
-  g_signal_connect_object (motion, "motion", G_CALLBACK (pointer_moved_cb), self, 0);
-  gtk_widget_add_controller (GTK_WIDGET (window), motion);
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (window), "none");
-
-  g_action_map_remove_action (G_ACTION_MAP (self), "quit");
-  g_action_map_remove_action (G_ACTION_MAP (self), "preferences");
-  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    gtk_application_set_accels_for_action (GTK_APPLICATION (self), actions[i], none);
 }
 
 /* What the steps on screen name: the phone app to scan with, or for the
@@ -590,7 +391,7 @@ open_window (QrsApplication *self)
                            self, G_CONNECT_SWAPPED);
 
   if (self->config->kiosk)
-    make_kiosk (self, window);
+    _qrs_application_make_kiosk (self, window);
 
   gtk_window_present (GTK_WINDOW (window));
   qrs_trace_mark ("window presented");
@@ -743,7 +544,7 @@ keyring_secret_cb (GObject      *object,
     }
   else
     {
-      start_or_fail (self, get_main_window (self), secret);
+      start_or_fail (self, _qrs_application_get_main_window (self), secret);
     }
 
   g_application_release (G_APPLICATION (self));
@@ -794,7 +595,7 @@ setup_done_cb (QrsApplication *self,
     }
 
   self->needs_setup = FALSE;
-  start_when_ready (self, get_main_window (self));
+  start_when_ready (self, _qrs_application_get_main_window (self));
 }
 
 static void
@@ -805,7 +606,7 @@ setup_demo_cb (QrsApplication *self,
 
   self->config->demo = TRUE;
   self->needs_setup = FALSE;
-  start_or_fail (self, get_main_window (self), NULL);
+  start_or_fail (self, _qrs_application_get_main_window (self), NULL);
 }
 
 static void
@@ -828,7 +629,7 @@ qrs_application_activate (GApplication *app)
   g_assert (self->config != NULL);
   qrs_trace_mark ("activated");
 
-  window = get_main_window (self);
+  window = _qrs_application_get_main_window (self);
   if (window != NULL)
     {
       gtk_window_present (GTK_WINDOW (window));
@@ -866,8 +667,7 @@ qrs_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_overlay_accels);
 
-  self->sigterm_id = g_unix_signal_add (SIGTERM, stop_signal_cb, self);
-  self->sigint_id = g_unix_signal_add (SIGINT, stop_signal_cb, self);
+  _qrs_application_catch_stop_signals (self);
 }
 
 static void
@@ -951,7 +751,7 @@ qrs_application_quit_action (GSimpleAction *action,
 
   g_assert (QRS_IS_APPLICATION (self));
 
-  window = get_main_window (self);
+  window = _qrs_application_get_main_window (self);
   if (window != NULL)
     gtk_window_close (GTK_WINDOW (window));
   else
@@ -972,7 +772,7 @@ qrs_application_preferences_action (GSimpleAction *action,
     return;
 
   dialog = qrs_preferences_dialog_new (self->settings);
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (get_main_window (self)));
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (_qrs_application_get_main_window (self)));
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   gtk_window_present (GTK_WINDOW (dialog));
 }
