@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <adwaita.h>
@@ -40,6 +41,10 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
   qrs_test_harness_set_up (&fixture->harness, NULL);
+
+  /* The dark variants: the same test in dark, which must read as well. */
+  if (g_strcmp0 (user_data, "dark") == 0)
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
 
   fixture->window = qrs_window_new (app, fixture->harness.sign_in);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 460, 640);
@@ -75,8 +80,121 @@ label_of (Fixture    *fixture,
   return gtk_label_get_label (GTK_LABEL (child (fixture, name)));
 }
 
+/*
+ * Readability: WCAG 2's contrast ratio, read off the rendered pixels
+ */
+
+static double
+channel_luminance (double c)
+{
+  return c <= 0.04045 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+}
+
+static double
+luminance (const GdkRGBA *rgba)
+{
+  return 0.2126 * channel_luminance (rgba->red) +
+         0.7152 * channel_luminance (rgba->green) +
+         0.0722 * channel_luminance (rgba->blue);
+}
+
+static double
+contrast_ratio (const GdkRGBA *a,
+                const GdkRGBA *b)
+{
+  double la = luminance (a);
+  double lb = luminance (b);
+
+  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
+}
+
+/* The contrast of the text of @label as drawn on @surface: its background
+ * is the colour most of its box has, its text the pixel that stands out
+ * most from it (a glyph's core, where antialiasing leaves the full colour).
+ */
+static double
+label_contrast (cairo_surface_t *surface,
+                GtkWidget       *window,
+                GtkWidget       *label)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  graphene_rect_t bounds;
+  guint32 background = 0;
+  guint best = 0;
+  GdkRGBA bg, pixel;
+  double most = 1;
+  int x0, y0, x1, y1;
+
+  /* A window's coordinates start inside its frame (the solid frame of a
+   * window without a compositor, the same on every side); the picture
+   * starts at the frame's edge.
+   */
+  g_assert_true (gtk_widget_compute_bounds (label, window, &bounds));
+  graphene_rect_offset (&bounds,
+                        (cairo_image_surface_get_width (surface) - gtk_widget_get_width (window)) / 2.f,
+                        (cairo_image_surface_get_height (surface) - gtk_widget_get_height (window)) / 2.f);
+  x0 = MAX (0, (int) ceilf (bounds.origin.x));
+  y0 = MAX (0, (int) ceilf (bounds.origin.y));
+  x1 = MIN (cairo_image_surface_get_width (surface), (int) floorf (bounds.origin.x + bounds.size.width));
+  y1 = MIN (cairo_image_surface_get_height (surface), (int) floorf (bounds.origin.y + bounds.size.height));
+  g_assert_cmpint (x1, >, x0);
+  g_assert_cmpint (y1, >, y0);
+
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        guint32 argb = *(const guint32 *) (data + (gsize) y * stride + (gsize) x * 4);
+        guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (argb))) + 1;
+
+        g_hash_table_insert (counts, GUINT_TO_POINTER (argb), GUINT_TO_POINTER (n));
+        if (n > best)
+          {
+            best = n;
+            background = argb;
+          }
+      }
+
+  /* The window is opaque: every pixel is a colour as seen. */
+  g_assert_cmpuint (background >> 24, ==, 0xff);
+  bg = (GdkRGBA) { ((background >> 16) & 0xff) / 255.f, ((background >> 8) & 0xff) / 255.f,
+                   (background & 0xff) / 255.f, 1 };
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        qrs_test_surface_pixel (surface, x, y, &pixel);
+        most = MAX (most, contrast_ratio (&bg, &pixel));
+      }
+
+  return most;
+}
+
+static void
+assert_labels_readable (cairo_surface_t *surface,
+                        GtkWidget       *window,
+                        GtkWidget       *widget,
+                        const char      *name)
+{
+  if (!gtk_widget_get_mapped (widget) || gtk_widget_get_width (widget) == 0)
+    return;
+
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    {
+      double ratio = label_contrast (surface, window, widget);
+
+      if (ratio < 4.5)
+        g_error ("%s: “%s” has a contrast of %.2f:1, under 4.5:1",
+                 name, gtk_label_get_text (GTK_LABEL (widget)), ratio);
+    }
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    assert_labels_readable (surface, window, c, name);
+}
+
 /* Renders the window as the next frame shows it (with animations off,
- * a new page is there at once, with no crossfade to wait out).
+ * a new page is there at once, with no crossfade to wait out), and checks
+ * that every text on it can be read: at least 4.5:1 against its background.
  */
 static cairo_surface_t * G_GNUC_WARN_UNUSED_RESULT
 snapshot_state (Fixture    *fixture,
@@ -87,12 +205,17 @@ snapshot_state (Fixture    *fixture,
                 const char *name)
 {
   cairo_surface_t *surface;
+  g_autofree char *dark_name = NULL;
   g_autofree char *path = NULL;
 
   qrs_test_wait_for_frame (GTK_WIDGET (fixture->window));
 
   surface = qrs_test_render_widget (GTK_WIDGET (fixture->window));
-  path = qrs_test_save_surface (surface, name);
+  if (adw_style_manager_get_dark (adw_style_manager_get_default ()) && !g_str_has_suffix (name, "-dark"))
+    dark_name = g_strconcat (name, "-dark", NULL);
+  path = qrs_test_save_surface (surface, dark_name != NULL ? dark_name : name);
+
+  assert_labels_readable (surface, GTK_WIDGET (fixture->window), GTK_WIDGET (fixture->window), name);
 
   return surface;
 }
@@ -728,6 +851,18 @@ main (int   argc,
   ADD ("/window/kiosk/layout", test_kiosk_layout);
 
 #undef ADD
+#define ADD_DARK(path, func) \
+  g_test_add (path, Fixture, "dark", fixture_set_up, func, fixture_tear_down)
+
+  ADD_DARK ("/window/dark/countdown", test_countdown);
+  ADD_DARK ("/window/dark/scanned", test_scanned);
+  ADD_DARK ("/window/dark/authorized", test_authorized);
+  ADD_DARK ("/window/dark/cancelled", test_cancelled);
+  ADD_DARK ("/window/dark/expired", test_expired);
+  ADD_DARK ("/window/dark/error", test_error);
+  ADD_DARK ("/window/dark/trouble/server", test_reconnecting_server);
+
+#undef ADD_DARK
 
   status = g_test_run ();
   g_clear_object (&app);
