@@ -250,6 +250,8 @@ discovered_cb (GObject      *source,
   g_autoptr(QrsDeviceFlowEndpoints) endpoints = NULL;
   GError *error = NULL;
 
+  g_assert (QRS_IS_DEVICE_FLOW_PROVIDER (self));
+
   reply = take_reply (task, source, result);
   if (reply == NULL)
     return;
@@ -331,6 +333,8 @@ authorized_cb (GObject      *source,
   GError *error = NULL;
   QrsCode *code;
 
+  g_assert (QRS_IS_DEVICE_FLOW_PROVIDER (self));
+
   reply = take_reply (task, source, result);
   if (reply == NULL)
     return;
@@ -379,6 +383,8 @@ polled_cb (GObject      *source,
   g_autofree char *description = NULL;
   QrsStatusReport *report;
   GError *error = NULL;
+
+  g_assert (QRS_IS_DEVICE_FLOW_PROVIDER (self));
 
   reply = take_reply (task, source, result);
   if (reply == NULL)

@@ -179,6 +179,8 @@ sent_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   gpointer parsed;
 
+  g_assert (QRS_IS_GENAUTH_PROVIDER (self));
+
   reply = qrs_net_client_send_finish (QRS_NET_CLIENT (source), result, &error);
   if (reply == NULL)
     {

@@ -334,6 +334,8 @@ created_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   QrsSignIn *self = request->self;
 
+  g_assert (QRS_IS_SIGN_IN (self));
+
   code = qrs_provider_create_code_finish (QRS_PROVIDER (object), result, &error);
   if (!end_request (request))
     return;
@@ -401,6 +403,8 @@ checked_cb (GObject      *object,
   g_autoptr(QrsStatusReport) report = NULL;
   g_autoptr(GError) error = NULL;
   QrsSignIn *self = request->self;
+
+  g_assert (QRS_IS_SIGN_IN (self));
 
   report = qrs_provider_check_status_finish (QRS_PROVIDER (object), result, &error);
   if (!end_request (request))

@@ -52,6 +52,8 @@ code_changed_cb (QrsPhoneWindow *self,
                  const char     *status,
                  QrsEmulator    *emulator)
 {
+  g_assert (QRS_IS_PHONE_WINDOW (self));
+
   update_code (self);
 }
 

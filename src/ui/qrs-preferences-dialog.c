@@ -254,6 +254,8 @@ contains_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   gboolean stored;
 
+  g_assert (QRS_IS_PREFERENCES_DIALOG (self));
+
   stored = qrs_keyring_contains_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -289,6 +291,8 @@ store_done_cb (GObject      *object,
 {
   g_autoptr(QrsPreferencesDialog) self = user_data;
   g_autoptr(GError) error = NULL;
+
+  g_assert (QRS_IS_PREFERENCES_DIALOG (self));
 
   if (!qrs_keyring_store_finish (result, &error))
     {
@@ -364,6 +368,8 @@ static void
 secret_changed_cb (QrsPreferencesDialog *self,
                    AdwEntryRow          *row)
 {
+  g_assert (QRS_IS_PREFERENCES_DIALOG (self));
+
   qrs_show_field_error (GTK_WIDGET (row), self->secret_error_row,
                         self->secret_error_label, NULL);
 }
@@ -375,6 +381,8 @@ clear_done_cb (GObject      *object,
 {
   g_autoptr(QrsPreferencesDialog) self = user_data;
   g_autoptr(GError) error = NULL;
+
+  g_assert (QRS_IS_PREFERENCES_DIALOG (self));
 
   if (!qrs_keyring_clear_finish (result, &error))
     {
@@ -394,6 +402,8 @@ secret_remove_clicked_cb (QrsPreferencesDialog *self,
 {
   g_autofree char *server = NULL;
   g_autofree char *app_id = NULL;
+
+  g_assert (QRS_IS_PREFERENCES_DIALOG (self));
 
   if (!get_item (self, &server, &app_id))
     return;

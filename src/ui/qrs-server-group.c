@@ -253,6 +253,8 @@ static void
 entry_activated_cb (QrsServerGroup *self,
                     AdwEntryRow    *row)
 {
+  g_assert (QRS_IS_SERVER_GROUP (self));
+
   g_signal_emit (self, signals[ENTRY_ACTIVATED], 0);
 }
 
@@ -264,6 +266,8 @@ test_done_cb (GObject      *object,
   g_autoptr(QrsServerGroup) self = user_data;
   g_autoptr(QrsCode) code = NULL;
   g_autoptr(GError) error = NULL;
+
+  g_assert (QRS_IS_SERVER_GROUP (self));
 
   code = qrs_provider_create_code_finish (QRS_PROVIDER (object), result, &error);
 
@@ -282,6 +286,8 @@ static void
 test_clicked_cb (QrsServerGroup *self,
                  GtkButton      *button)
 {
+  g_assert (QRS_IS_SERVER_GROUP (self));
+
   if (qrs_server_group_get_testing (self))
     qrs_server_group_cancel_test (self);
   else

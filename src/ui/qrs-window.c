@@ -190,6 +190,8 @@ fullscreen_action (GtkWidget  *widget,
 {
   GtkWindow *window = GTK_WINDOW (widget);
 
+  g_assert (QRS_IS_WINDOW (widget));
+
   if (QRS_WINDOW (widget)->kiosk)
     return;
 
