@@ -125,13 +125,8 @@ report_if_unable (QrsDeviceFlowProvider *self,
                   gpointer               user_data,
                   gpointer               source_tag)
 {
-  if (self->disposed)
-    {
-      g_task_report_new_error (self, callback, user_data, source_tag,
-                               QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CANCELLED,
-                               _("The request was cancelled"));
-      return TRUE;
-    }
+  if (qrs_provider_report_if_stopped (self, self->disposed, callback, user_data, source_tag))
+    return TRUE;
 
   if (self->client_auth != QRS_CLIENT_AUTH_NONE && self->client_secret == NULL)
     {
@@ -275,8 +270,7 @@ discovered_cb (GObject      *source,
   /* The next step needs the client, which goes with dispose. */
   if (self->disposed)
     {
-      g_task_return_new_error (task, QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CANCELLED,
-                               _("The request was cancelled"));
+      g_task_return_error (task, qrs_provider_error_new_cancelled ());
       return;
     }
 

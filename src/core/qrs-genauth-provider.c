@@ -232,21 +232,6 @@ new_message (QrsGenauthProvider *self,
   return message;
 }
 
-static gboolean
-report_if_disposed (QrsGenauthProvider  *self,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data,
-                    gpointer             source_tag)
-{
-  if (!self->disposed)
-    return FALSE;
-
-  g_task_report_new_error (self, callback, user_data, source_tag,
-                           QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CANCELLED,
-                           _("The request was cancelled"));
-  return TRUE;
-}
-
 static void
 request_start (QrsGenauthProvider  *self,
                RequestKind          kind,
@@ -286,7 +271,7 @@ qrs_genauth_provider_create_code_async (QrsProvider         *provider,
 
   g_return_if_fail (self->initialized);
 
-  if (report_if_disposed (self, callback, user_data, qrs_genauth_provider_create_code_async))
+  if (qrs_provider_report_if_stopped (self, self->disposed, callback, user_data, qrs_genauth_provider_create_code_async))
     return;
 
   body = qrs_genauth_wire_build_code_request ();
@@ -321,7 +306,7 @@ qrs_genauth_provider_check_status_async (QrsProvider         *provider,
 
   g_return_if_fail (self->initialized);
 
-  if (report_if_disposed (self, callback, user_data, qrs_genauth_provider_check_status_async))
+  if (qrs_provider_report_if_stopped (self, self->disposed, callback, user_data, qrs_genauth_provider_check_status_async))
     return;
 
   if (self->status_path == QRS_GENAUTH_STATUS_PATH_GET)
@@ -361,7 +346,7 @@ qrs_genauth_provider_exchange_async (QrsProvider         *provider,
 
   g_return_if_fail (self->initialized);
 
-  if (report_if_disposed (self, callback, user_data, qrs_genauth_provider_exchange_async))
+  if (qrs_provider_report_if_stopped (self, self->disposed, callback, user_data, qrs_genauth_provider_exchange_async))
     return;
 
   ticket = qrs_status_report_get_ticket (report);

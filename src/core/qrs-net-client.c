@@ -224,21 +224,6 @@ request_read_reply (GTask        *task,
   return g_steal_pointer (&reply);
 }
 
-static gboolean
-report_if_shut_down (QrsNetClient        *self,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data,
-                     gpointer             source_tag)
-{
-  if (!self->shut_down)
-    return FALSE;
-
-  g_task_report_new_error (self, callback, user_data, source_tag,
-                           QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CANCELLED,
-                           _("The request was cancelled"));
-  return TRUE;
-}
-
 static void
 send_read_cb (GObject      *source,
               GAsyncResult *result,
@@ -282,7 +267,7 @@ qrs_net_client_send_async (QrsNetClient        *self,
   g_return_if_fail (SOUP_IS_MESSAGE (message));
   g_return_if_fail (what != NULL);
 
-  if (report_if_shut_down (self, callback, user_data, qrs_net_client_send_async))
+  if (qrs_provider_report_if_stopped (self, self->shut_down, callback, user_data, qrs_net_client_send_async))
     return;
 
   task = request_start (self, message, what, QRS_NET_CLIENT_MAX_BODY,
@@ -376,7 +361,7 @@ qrs_net_client_fetch_picture_async (QrsNetClient        *self,
   g_return_if_fail (QRS_IS_NET_CLIENT (self));
   g_return_if_fail (max_bytes > 0);
 
-  if (report_if_shut_down (self, callback, user_data, qrs_net_client_fetch_picture_async))
+  if (qrs_provider_report_if_stopped (self, self->shut_down, callback, user_data, qrs_net_client_fetch_picture_async))
     return;
 
   problem = qrs_net_check_picture_url (url, self->server_url, self->allow_insecure_http);

@@ -193,6 +193,45 @@ qrs_provider_error_is_cancelled (const GError *error)
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/**
+ * qrs_provider_error_new_cancelled:
+ *
+ * Returns: (transfer full): the %QRS_PROVIDER_ERROR_CANCELLED every request
+ *   ends with when it is cancelled, or asked of an object that has stopped
+ */
+GError *
+qrs_provider_error_new_cancelled (void)
+{
+  return g_error_new_literal (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CANCELLED,
+                              _("The request was cancelled"));
+}
+
+/**
+ * qrs_provider_report_if_stopped:
+ * @source_object: the object asked for a request
+ * @stopped: whether it has stopped taking requests (disposed, shut down)
+ * @callback: the request's callback
+ * @user_data: its data
+ * @source_tag: the request's `_async` function
+ *
+ * Reports a cancelled request to @callback, from an idle, if @stopped.
+ *
+ * Returns: @stopped
+ */
+gboolean
+qrs_provider_report_if_stopped (gpointer             source_object,
+                                gboolean             stopped,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data,
+                                gpointer             source_tag)
+{
+  if (stopped)
+    g_task_report_error (source_object, callback, user_data, source_tag,
+                         qrs_provider_error_new_cancelled ());
+
+  return stopped;
+}
+
 void
 qrs_provider_error_set_http_status (GError *error,
                                     guint   http_status)
@@ -275,8 +314,7 @@ qrs_provider_error_new_from_transport (const GError *error)
     return g_error_copy (error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_new_literal (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_CANCELLED,
-                                _("The request was cancelled"));
+    return qrs_provider_error_new_cancelled ();
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return g_error_new_literal (QRS_PROVIDER_ERROR, QRS_PROVIDER_ERROR_TIMEOUT,

@@ -62,6 +62,12 @@ const char *qrs_provider_error_get_server_message (const GError *error);
 const char *qrs_provider_error_get_request_id     (const GError *error);
 gint64      qrs_provider_error_get_retry_after    (const GError *error);
 gboolean    qrs_provider_error_is_cancelled       (const GError *error);
+GError     *qrs_provider_error_new_cancelled      (void);
+gboolean    qrs_provider_report_if_stopped        (gpointer             source_object,
+                                                   gboolean             stopped,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data,
+                                                   gpointer             source_tag);
 
 void        qrs_provider_error_set_http_status    (GError       *error,
                                                    guint         http_status);
