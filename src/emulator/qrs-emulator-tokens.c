@@ -178,7 +178,9 @@ form_decode (const char *text,
 
   for (gsize i = 0; i < length; i++)
     {
-      if (text[i] == '+')
+      if (text[i] == '\0')
+        return NULL;
+      else if (text[i] == '+')
         out[n++] = ' ';
       else if (text[i] != '%')
         out[n++] = text[i];

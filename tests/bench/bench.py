@@ -707,7 +707,9 @@ def bench_cpu(ctx, wait, renderers, results):
         elapsed = time.monotonic() - t0
         ticked = {key: cpu_seconds(proc.pid) - start[key] for key, proc in procs.items()}
         end_exact = {key: thread_runtimes(proc.pid) for key, proc in procs.items()}
-        used = {key: runtime_between(start_exact[key], end_exact[key]) for key in procs}
+        exact = all(start_exact[key] and end_exact[key] for key in procs)
+        used = ({key: runtime_between(start_exact[key], end_exact[key]) for key in procs}
+                if exact else ticked)
         threads_changed = sorted(" ".join(key) for key in procs
                                  if set(start_exact[key]) != set(end_exact[key]))
         refreshes = {key: len(emulator.codes()) - codes_before[key] for key, emulator in emulators.items()}
@@ -752,7 +754,8 @@ def bench_cpu(ctx, wait, renderers, results):
             "countdown of each code's last 30 s.",
             "Baselines: bench-floor idling beside them, and bench-floor --tick, whose label changes every",
             "second (what a countdown shown all the time would cost at least).",
-        ] + ([f"Threads came or went during the wait (one that lived only within it is missed) in: "
+        ] + ([] if exact else ["/proc/PID/task/*/schedstat cannot be read here: the figures are the tick-sampled ones."]
+        ) + ([f"Threads came or went during the wait (one that lived only within it is missed) in: "
               f"{', '.join(threads_changed)}."] if threads_changed else []))
         out[renderer] = {
             "cpu_s": {name: used[(renderer, name)] for name in

@@ -1239,14 +1239,20 @@ test_exchange_client_secret_basic_encoded (EmuFixture    *fx,
   g_autofree char *raw = basic_header ("Basic", QRS_EMULATOR_DEFAULT_APP_ID ":odd: +%secret");
   g_autofree char *broken = basic_header ("Basic", QRS_EMULATOR_DEFAULT_APP_ID ":odd%3A+%2B%2secret");
   g_autofree char *nul = basic_header ("Basic", QRS_EMULATOR_DEFAULT_APP_ID ":odd%00%3A+%2B%25secret");
+  g_autofree char *raw_nul = NULL;
   g_autofree char *good = basic_header ("Basic", QRS_EMULATOR_DEFAULT_APP_ID ":odd%3A+%2B%25secret");
   g_autoptr(EmuResponse) response = NULL;
-  const char *bad_headers[] = { raw, broken, nul };
+  const char *bad_headers[] = { raw, broken, nul, NULL };
+  static const char with_nul[] = QRS_EMULATOR_DEFAULT_APP_ID "\0junk:odd%3A+%2B%25secret";
+  g_autofree char *encoded_nul = g_base64_encode ((const guchar *) with_nul, sizeof with_nul - 1);
 
   g_object_set (fx->emulator,
                 "token-auth-method", QRS_EMULATOR_TOKEN_AUTH_METHOD_CLIENT_SECRET_BASIC,
                 "client-secret", "odd: +%secret",
                 NULL);
+  /* A NUL inside the decoded credentials cuts nothing short. */
+  raw_nul = g_strconcat ("Basic ", encoded_nul, NULL);
+  bad_headers[G_N_ELEMENTS (bad_headers) - 1] = raw_nul;
   ticket = emu_authorize (fx);
   body = g_strdup_printf ("{\"ticket\":\"%s\"}", ticket);
 
