@@ -111,7 +111,6 @@ qrs_form_build (const char *first_name,
   return g_bytes_new_with_free_func (text, size, (GDestroyNotify) qrs_secret_free, text);
 }
 
-
 /**
  * qrs_form_basic_credentials:
  * @client_id: the client id

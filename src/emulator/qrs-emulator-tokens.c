@@ -229,6 +229,7 @@ _qrs_emulator_client_authenticated (QrsEmulator       *self,
         g_autofree char *client_secret = NULL;
         const char *encoded, *colon;
         gsize length = 0;
+        gsize id_length;
 
         if (value == NULL || (encoded = skip_scheme (value, "Basic")) == NULL || *encoded == '\0')
           return FALSE;
@@ -238,8 +239,9 @@ _qrs_emulator_client_authenticated (QrsEmulator       *self,
         if (colon == NULL)
           return FALSE;
 
-        client_id = form_decode ((const char *) decoded, (gsize) (colon - (const char *) decoded));
-        client_secret = form_decode (colon + 1, length - (gsize) (colon - (const char *) decoded) - 1);
+        id_length = (gsize) (colon - (const char *) decoded);
+        client_id = form_decode ((const char *) decoded, id_length);
+        client_secret = form_decode (colon + 1, length - id_length - 1);
         if (client_id == NULL || client_secret == NULL)
           return FALSE;
 

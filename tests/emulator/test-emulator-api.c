@@ -1173,6 +1173,23 @@ basic_header (const char *scheme,
   return g_strconcat (scheme, " ", encoded, NULL);
 }
 
+/* Each of @headers, as the Authorization of an exchange, is refused. */
+static void
+assert_exchanges_refused (EmuFixture         *fx,
+                          const char         *body,
+                          const char * const *headers,
+                          gsize               n_headers)
+{
+  for (gsize i = 0; i < n_headers; i++)
+    {
+      g_autoptr(EmuResponse) refused = emu_request (fx, "POST", EXCHANGE, body, 0,
+                                                    "x-authing-app-id", fx->app_id,
+                                                    "authorization", headers[i], NULL);
+
+      emu_assert_envelope (refused, 401, 0, CLIENT_AUTH);
+    }
+}
+
 static void
 test_exchange_client_secret_basic (EmuFixture    *fx,
                                    gconstpointer  data)
@@ -1198,14 +1215,7 @@ test_exchange_client_secret_basic (EmuFixture    *fx,
   ticket = emu_authorize (fx);
   body = g_strdup_printf ("{\"ticket\":\"%s\"}", ticket);
 
-  for (guint i = 0; i < G_N_ELEMENTS (bad_headers); i++)
-    {
-      g_autoptr(EmuResponse) refused = emu_request (fx, "POST", EXCHANGE, body, 0,
-                                                    "x-authing-app-id", fx->app_id,
-                                                    "authorization", bad_headers[i], NULL);
-
-      emu_assert_envelope (refused, 401, 0, CLIENT_AUTH);
-    }
+  assert_exchanges_refused (fx, body, bad_headers, G_N_ELEMENTS (bad_headers));
 
   /* Neither no header nor credentials in the body are enough. */
   post_body = g_strdup_printf ("{\"ticket\":\"%s\",\"client_id\":\"" QRS_EMULATOR_DEFAULT_APP_ID "\","
@@ -1239,31 +1249,22 @@ test_exchange_client_secret_basic_encoded (EmuFixture    *fx,
   g_autofree char *raw = basic_header ("Basic", QRS_EMULATOR_DEFAULT_APP_ID ":odd: +%secret");
   g_autofree char *broken = basic_header ("Basic", QRS_EMULATOR_DEFAULT_APP_ID ":odd%3A+%2B%2secret");
   g_autofree char *nul = basic_header ("Basic", QRS_EMULATOR_DEFAULT_APP_ID ":odd%00%3A+%2B%25secret");
-  g_autofree char *raw_nul = NULL;
-  g_autofree char *good = basic_header ("Basic", QRS_EMULATOR_DEFAULT_APP_ID ":odd%3A+%2B%25secret");
-  g_autoptr(EmuResponse) response = NULL;
-  const char *bad_headers[] = { raw, broken, nul, NULL };
+  /* A NUL inside the decoded credentials cuts nothing short. */
   static const char with_nul[] = QRS_EMULATOR_DEFAULT_APP_ID "\0junk:odd%3A+%2B%25secret";
   g_autofree char *encoded_nul = g_base64_encode ((const guchar *) with_nul, sizeof with_nul - 1);
+  g_autofree char *raw_nul = g_strconcat ("Basic ", encoded_nul, NULL);
+  g_autofree char *good = basic_header ("Basic", QRS_EMULATOR_DEFAULT_APP_ID ":odd%3A+%2B%25secret");
+  g_autoptr(EmuResponse) response = NULL;
+  const char *bad_headers[] = { raw, broken, nul, raw_nul };
 
   g_object_set (fx->emulator,
                 "token-auth-method", QRS_EMULATOR_TOKEN_AUTH_METHOD_CLIENT_SECRET_BASIC,
                 "client-secret", "odd: +%secret",
                 NULL);
-  /* A NUL inside the decoded credentials cuts nothing short. */
-  raw_nul = g_strconcat ("Basic ", encoded_nul, NULL);
-  bad_headers[G_N_ELEMENTS (bad_headers) - 1] = raw_nul;
   ticket = emu_authorize (fx);
   body = g_strdup_printf ("{\"ticket\":\"%s\"}", ticket);
 
-  for (guint i = 0; i < G_N_ELEMENTS (bad_headers); i++)
-    {
-      g_autoptr(EmuResponse) refused = emu_request (fx, "POST", EXCHANGE, body, 0,
-                                                    "x-authing-app-id", fx->app_id,
-                                                    "authorization", bad_headers[i], NULL);
-
-      emu_assert_envelope (refused, 401, 0, CLIENT_AUTH);
-    }
+  assert_exchanges_refused (fx, body, bad_headers, G_N_ELEMENTS (bad_headers));
 
   response = emu_request (fx, "POST", EXCHANGE, body, 0,
                           "x-authing-app-id", fx->app_id, "authorization", good, NULL);
