@@ -46,9 +46,21 @@ main (int   argc,
 {
   g_autoptr(QrsApplication) app = NULL;
   gboolean stdout_closed = plug_closed_stdout ();
+  gboolean theme_lent;
   int status;
 
   qrs_trace_mark ("main");
+
+  /* GTK parses its own default theme when the display's settings are
+   * made, and libadwaita throws it away for its stylesheet at once: some
+   * 10 ms before the first frame for nothing. Named in the environment,
+   * GTK's empty theme is parsed instead; the application takes the
+   * variable back as soon as the settings exist, before libadwaita (which
+   * would leave its stylesheet out) or any program we start can see it.
+   * Set here, before any thread exists. A GTK_THEME of the user's own is
+   * left as it is.
+   */
+  theme_lent = g_getenv ("GTK_THEME") == NULL && g_setenv ("GTK_THEME", "Empty", FALSE);
 
   /* stdout carries the token hand-off and nothing else, so every log line
    * goes to stderr. This must run before any thread exists.
@@ -67,6 +79,7 @@ main (int   argc,
 
   app = qrs_application_new ();
   qrs_application_set_stdout_closed (app, stdout_closed);
+  qrs_application_set_theme_lent (app, theme_lent);
   status = g_application_run (G_APPLICATION (app), argc, argv);
 
   /* Bad usage is decided before any window, in handle-local-options (2)

@@ -50,6 +50,7 @@ struct _QrsApplication
   guint options_handled : 1;
   guint stopping : 1;
   guint stdout_closed : 1;
+  guint theme_lent : 1;
   guint needs_setup : 1;
 };
 

@@ -121,6 +121,23 @@ can_set_up (QrsApplication *self,
   return TRUE;
 }
 
+/* The display's settings are made now, with the empty theme main() put in
+ * GTK_THEME, and the variable goes before libadwaita's start-up reads it.
+ * Other threads exist by now (GDBus, dconf, Mesa's), but none of them
+ * reads the environment at this point, and glibc's unsetenv() only moves
+ * pointers within the array: gnome-settings-daemon does the same.
+ */
+static void
+take_back_theme (QrsApplication *self)
+{
+  if (!self->theme_lent)
+    return;
+
+  gtk_settings_get_default ();
+  g_unsetenv ("GTK_THEME");
+  self->theme_lent = FALSE;
+}
+
 static int
 qrs_application_handle_local_options (GApplication *app,
                                       GVariantDict *options)
@@ -194,6 +211,7 @@ qrs_application_handle_local_options (GApplication *app,
       return QRS_EXIT_USAGE;
     }
   qrs_trace_mark ("display opened (gtk_init_check)");
+  take_back_theme (self);
 
   return -1;
 }
@@ -844,6 +862,21 @@ qrs_application_set_stdout_closed (QrsApplication *self,
   g_return_if_fail (QRS_IS_APPLICATION (self));
 
   self->stdout_closed = !!closed;
+}
+
+/**
+ * qrs_application_set_theme_lent:
+ *
+ * Tells the application that main() set GTK_THEME to GTK's empty theme
+ * for the display's settings to be made with: it is unset once they are.
+ */
+void
+qrs_application_set_theme_lent (QrsApplication *self,
+                                gboolean        lent)
+{
+  g_return_if_fail (QRS_IS_APPLICATION (self));
+
+  self->theme_lent = !!lent;
 }
 
 /**

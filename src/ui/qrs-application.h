@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE (QrsApplication, qrs_application, QRS, APPLICATION, AdwAppl
 QrsApplication *qrs_application_new             (void);
 void            qrs_application_set_stdout_closed (QrsApplication *self,
                                                    gboolean        closed);
+void            qrs_application_set_theme_lent  (QrsApplication *self,
+                                                 gboolean        lent);
 int             qrs_application_get_exit_status (QrsApplication *self);
 
 G_END_DECLS

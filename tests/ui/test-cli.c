@@ -561,6 +561,8 @@ test_kiosk (Fixture       *fixture,
   /* No token in the hook's environment. */
   g_assert_true (g_file_get_contents (env_file, &environment, NULL, NULL));
   g_assert_null (strstr (environment, "access_token"));
+  /* Nor the empty theme main() lends GTK for its start-up. */
+  g_assert_null (strstr (environment, "GTK_THEME=Empty\n"));
 
   /* Nothing for the kiosk's own stdout. */
   g_subprocess_send_signal (app->process, SIGTERM);
