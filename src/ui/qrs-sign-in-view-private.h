@@ -68,7 +68,7 @@ struct _QrsSignInView
   GtkStack *status_stack;
   GtkLabel *caption;
   GtkWidget *not_you_button;
-  GtkLabel *time_left_label;
+  GtkInscription *time_left_label;
   AdwStatusPage *authorized_page;
   AdwStatusPage *cancelled_page;
   GtkWidget *new_code_button;

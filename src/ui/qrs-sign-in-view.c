@@ -254,7 +254,7 @@ update_time_left (QrsSignInView *self)
 
   if (status != QRS_SIGN_IN_STATUS_PENDING || !qrs_sign_in_get_visible (self->sign_in) || left <= 0)
     {
-      _qrs_sign_in_view_set_label (self->time_left_label, NULL);
+      gtk_inscription_set_text (self->time_left_label, NULL);
       return;
     }
 
@@ -276,7 +276,7 @@ update_time_left (QrsSignInView *self)
       wake = _qrs_sign_in_view_until_next_second (left);
     }
 
-  _qrs_sign_in_view_set_label (self->time_left_label, text);
+  gtk_inscription_set_text (self->time_left_label, text);
   if (wake > 0)
     self->countdown_id = qrs_clock_schedule (self->clock, wake, countdown_cb, self, NULL);
 }

@@ -73,11 +73,30 @@ child (Fixture    *fixture,
   return widget;
 }
 
+/* The text of a label, or of an inscription (the countdown); "" if none. */
+static const char *
+text_of (GtkWidget *widget)
+{
+  const char *text = NULL;
+
+  if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_text (GTK_LABEL (widget));
+  else if (GTK_IS_INSCRIPTION (widget))
+    text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+
+  return text != NULL ? text : "";
+}
+
 static const char *
 label_of (Fixture    *fixture,
           const char *name)
 {
-  return gtk_label_get_label (GTK_LABEL (child (fixture, name)));
+  GtkWidget *widget = child (fixture, name);
+
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_label (GTK_LABEL (widget));
+
+  return text_of (widget);
 }
 
 /*
@@ -178,13 +197,13 @@ assert_labels_readable (cairo_surface_t *surface,
   if (!gtk_widget_get_mapped (widget) || gtk_widget_get_width (widget) == 0)
     return;
 
-  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+  if (*text_of (widget) != '\0')
     {
       double ratio = label_contrast (surface, window, widget);
 
       if (ratio < 4.5)
         g_error ("%s: “%s” has a contrast of %.2f:1, under 4.5:1",
-                 name, gtk_label_get_text (GTK_LABEL (widget)), ratio);
+                 name, text_of (widget), ratio);
     }
 
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
@@ -387,6 +406,21 @@ test_pending_dark (Fixture       *fixture,
   assert_qr_decodes (fixture, "window-pending-dark", expected);
 }
 
+/* The countdown is an inscription, whose size does not follow its text:
+ * the room it asks for, even in the narrowest window, must hold the text.
+ */
+static void
+assert_text_fits (GtkWidget *widget)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text_of (widget));
+  int width, minimum;
+
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (width, <=, minimum);
+}
+
 /* While the next code comes by itself nothing is counted until its last
  * half minute, and then it is "New code in"; the code after which the
  * person has to ask says "Expires in" all along; after the scan, nothing.
@@ -408,6 +442,7 @@ test_countdown (Fixture       *fixture,
   qrs_test_run_for (&fixture->harness, 1000);
   g_assert_cmpstr (label_of (fixture, "time_left_label"), ==, "New code in 0:29");
   save_state (fixture, "window-countdown-renews");
+  assert_text_fits (child (fixture, "time_left_label"));
 
   /* After the scan there is nothing to count. */
   qrs_test_phone (&fixture->harness, QRS_EMULATOR_ACTION_SCAN, "Ada");
@@ -427,6 +462,7 @@ test_countdown_last (Fixture       *fixture,
   qrs_test_run_for (&fixture->harness, 20000);
   g_assert_cmpstr (label_of (fixture, "time_left_label"), ==, "Expires in 1:40");
   save_state (fixture, "window-countdown-last");
+  assert_text_fits (child (fixture, "time_left_label"));
 }
 
 static gboolean
