@@ -58,6 +58,8 @@ qrs_test_log_capture_init (const char * const *domains)
 
   captured = g_string_new (NULL);
   g_log_set_writer_func (capture_writer, NULL, NULL);
+  /* Lines built only when they would be written are built too. */
+  g_log_set_debug_enabled (TRUE);
 
   for (guint i = 0; domains != NULL && domains[i] != NULL; i++)
     g_log_set_handler (domains[i], G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, g_log_default_handler, NULL);

@@ -374,7 +374,6 @@ polled_cb (GObject      *source,
   Job *job = g_task_get_task_data (task);
   QrsDeviceFlowContext context = get_context (self);
   g_autoptr(QrsNetReply) reply = NULL;
-  g_autofree char *description = NULL;
   QrsStatusReport *report;
   GError *error = NULL;
 
@@ -407,8 +406,7 @@ polled_cb (GObject      *source,
       qrs_device_flow_code_set_interval (job->code, qrs_status_report_get_poll_interval (report));
     }
 
-  description = qrs_status_report_to_debug_string (report);
-  g_debug ("Status: %s", description);
+  qrs_status_report_log (report);
 
   g_task_return_pointer (task, report, g_object_unref);
 }

@@ -141,11 +141,7 @@ parse_reply (QrsGenauthProvider  *self,
         QrsStatusReport *report = qrs_genauth_wire_parse_status (&reply, error);
 
         if (report != NULL)
-          {
-            g_autofree char *description = qrs_status_report_to_debug_string (report);
-
-            g_debug ("Status: %s", description);
-          }
+          qrs_status_report_log (report);
         return report;
       }
 

@@ -30,6 +30,7 @@ struct _QrsNetClient
   GObject parent_instance;
 
   char *server_url;
+  char *server_host;            /* when direct: the loopback host named */
   SoupSession *session;         /* for the server */
   SoupSession *proxied_session; /* for other hosts, when the server's is direct */
   GPtrArray *pending;   /* the GCancellable of each request in flight */
@@ -131,9 +132,10 @@ request_start (QrsNetClient        *self,
                                                        g_object_unref);
     }
 
-  g_debug ("Request to %s: %s %s", what,
-           soup_message_get_method (message),
-           g_uri_get_path (soup_message_get_uri (message)));
+  if (QRS_DEBUG_ENABLED ())
+    g_debug ("Request to %s: %s %s", what,
+             soup_message_get_method (message),
+             g_uri_get_path (soup_message_get_uri (message)));
 
   return task;
 }
@@ -148,7 +150,11 @@ static SoupSession *
 session_for (QrsNetClient *self,
              GUri         *uri)
 {
-  if (!self->direct || qrs_net_host_is_loopback (g_uri_get_host (uri)))
+  const char *host = g_uri_get_host (uri);
+
+  /* The server itself, every poll: no need to ask again. */
+  if (!self->direct || g_strcmp0 (host, self->server_host) == 0 ||
+      qrs_net_host_is_loopback (host))
     return self->session;
 
   if (self->proxied_session == NULL)
@@ -218,8 +224,9 @@ request_read_reply (GTask        *task,
   reply->sent_at = g_date_time_ref (request->sent_at);
   reply->received_at = g_date_time_new_now_utc ();
 
-  g_debug ("Request to %s: HTTP %u, %zu bytes%s", request->what, reply->http_status,
-           g_bytes_get_size (reply->body), reply->truncated ? " and more" : "");
+  if (QRS_DEBUG_ENABLED ())
+    g_debug ("Request to %s: HTTP %u, %zu bytes%s", request->what, reply->http_status,
+             g_bytes_get_size (reply->body), reply->truncated ? " and more" : "");
 
   return g_steal_pointer (&reply);
 }
@@ -456,6 +463,7 @@ qrs_net_client_finalize (GObject *object)
 
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->server_url, g_free);
+  g_clear_pointer (&self->server_host, g_free);
 
   G_OBJECT_CLASS (qrs_net_client_parent_class)->finalize (object);
 }
@@ -501,7 +509,10 @@ qrs_net_client_new (const char *server_url,
   uri = g_uri_parse (server_url, G_URI_FLAGS_ENCODED, NULL);
   self->direct = uri != NULL && qrs_net_host_is_loopback (g_uri_get_host (uri));
   if (self->direct)
-    soup_session_set_proxy_resolver (self->session, NULL);
+    {
+      self->server_host = g_strdup (g_uri_get_host (uri));
+      soup_session_set_proxy_resolver (self->session, NULL);
+    }
 
   return self;
 }

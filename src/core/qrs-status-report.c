@@ -350,3 +350,23 @@ qrs_status_report_to_debug_string (QrsStatusReport *self)
 
   return g_string_free (string, FALSE);
 }
+
+/**
+ * qrs_status_report_log:
+ *
+ * Writes @self as a debug line, secrets masked, when debug lines are
+ * written at all: a status poll then costs nothing to log otherwise.
+ */
+void
+qrs_status_report_log (QrsStatusReport *self)
+{
+  g_autofree char *description = NULL;
+
+  g_return_if_fail (QRS_IS_STATUS_REPORT (self));
+
+  if (!QRS_DEBUG_ENABLED ())
+    return;
+
+  description = qrs_status_report_to_debug_string (self);
+  g_debug ("Status: %s", description);
+}

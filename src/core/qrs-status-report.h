@@ -46,5 +46,6 @@ guint            qrs_status_report_get_poll_interval  (QrsStatusReport *self);
 void             qrs_status_report_set_poll_interval  (QrsStatusReport *self,
                                                        guint            seconds);
 char            *qrs_status_report_to_debug_string    (QrsStatusReport *self);
+void             qrs_status_report_log                (QrsStatusReport *self);
 
 G_END_DECLS

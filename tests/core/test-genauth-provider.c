@@ -1382,6 +1382,7 @@ main (int   argc,
    */
   captured_log = g_string_new (NULL);
   g_log_set_writer_func (capture_log, NULL, NULL);
+  g_log_set_debug_enabled (TRUE);
 
   /* Talk to the test server directly whatever proxy the machine has set,
    * and keep libproxy (C++, which AddressSanitizer builds trip over) out.
