@@ -17,6 +17,14 @@
  *
  * --tick adds a label under the code whose text changes once a second: the
  * least a window showing a countdown costs while it waits.
+ *
+ * Built a second time as bench-poll-floor (QRS_BENCH_POLL, linked with
+ * libsoup), it also takes --poll=URL: one GET of URL every 1.5 s, each
+ * after the last answer was read, on one kept-alive connection, the body
+ * thrown away. That is the least a GTK program can spend on a status poll
+ * with libsoup at qr-signin's PENDING rate: no JSON, no model, no
+ * bounded reads. bench-floor itself stays without libsoup, so that its
+ * start-up loads nothing a bare window does not need.
  */
 
 #include <string.h>
@@ -25,6 +33,42 @@
 #include <qrencode.h>
 
 #include "qrs-trace.h"
+
+#ifdef QRS_BENCH_POLL
+#include <libsoup/soup.h>
+
+#define POLL_INTERVAL_MS 1500
+
+static SoupSession *poll_session;
+static char *poll_url;
+
+static gboolean poll_cb (gpointer user_data);
+
+static void
+poll_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (body == NULL)
+    g_printerr ("bench-poll-floor: %s\n", error->message);
+
+  g_timeout_add (POLL_INTERVAL_MS, poll_cb, NULL);
+}
+
+static gboolean
+poll_cb (gpointer user_data)
+{
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, poll_url);
+
+  soup_session_send_and_read_async (poll_session, message, G_PRIORITY_DEFAULT, NULL, poll_read_cb, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+#endif
 
 #define FLOOR_PAYLOAD "{\"scene\":\"APP_AUTH\",\"random\":\"QrsBenchFloorFixedCode00000000\"," \
                       "\"qrcodeId\":\"QrsBenchFloorFixedCode00000000\",\"userPoolId\":\"qrs-demo-pool\"," \
@@ -129,6 +173,13 @@ activate_cb (GtkApplication *app,
     }
 
   gtk_window_set_child (GTK_WINDOW (window), box);
+#ifdef QRS_BENCH_POLL
+  if (poll_url != NULL)
+    {
+      poll_session = soup_session_new ();
+      poll_cb (NULL);
+    }
+#endif
   qrs_trace_mark ("window built");
   gtk_window_present (GTK_WINDOW (window));
   qrs_trace_mark ("window presented");
@@ -150,13 +201,20 @@ main (int   argc,
   qrs_trace_mark ("main");
   /* Read before GApplication sees the command line. */
   for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--tick"))
-      {
+    {
+      if (g_str_equal (argv[i], "--tick"))
         tick = TRUE;
-        memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof (char *));
-        argc--;
-        i--;
-      }
+#ifdef QRS_BENCH_POLL
+      else if (g_str_has_prefix (argv[i], "--poll="))
+        poll_url = argv[i] + strlen ("--poll=");
+#endif
+      else
+        continue;
+
+      memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof (char *));
+      argc--;
+      i--;
+    }
 
   app = gtk_application_new ("io.github.qrsignin.BenchFloor", G_APPLICATION_NON_UNIQUE);
   g_signal_connect (app, "startup", G_CALLBACK (startup_cb), NULL);

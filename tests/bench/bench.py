@@ -104,6 +104,7 @@ class Context:
         self.app = os.path.join(self.builddir, "src", "qr-signin")
         self.emulator = os.path.join(self.builddir, "src", "emulator", "qr-signin-emulator")
         self.floor = os.path.join(self.builddir, "tests", "bench", "bench-floor")
+        self.poll_floor = os.path.join(self.builddir, "tests", "bench", "bench-poll-floor")
         self.grab = os.path.join(self.builddir, "tests", "bench", "bench-qr-grab")
         self.schema_dir = os.path.join(self.builddir, "data")
         self.logdir = args.log_dir or os.path.join(self.builddir, "meson-logs", "bench")
@@ -114,7 +115,7 @@ class Context:
                 os.remove(os.path.join(self.logdir, old))
         self.children = []
         self.n_logs = 0
-        for path in (self.app, self.emulator, self.floor, self.grab):
+        for path in (self.app, self.emulator, self.floor, self.poll_floor, self.grab):
             if not os.access(path, os.X_OK):
                 raise SystemExit(f"bench.py: {path} is missing: build first (meson compile -C {self.builddir})")
 
@@ -673,16 +674,27 @@ def bench_rpm(ctx, window, results):
 # 4. CPU while waiting
 
 
+CPU_NAMES = ("bench-floor", "bench-floor --tick", "bench-poll-floor", "bench-poll-floor --tick",
+             "qr-signin", "qr-signin --kiosk")
+
+
 def bench_cpu(ctx, wait, renderers, results):
     # Everything waits side by side, each app with its own emulator: all of
     # them are idle most of the time, so they hardly disturb one another.
     procs = {}
     emulators = {}
+    poll_emulators = {}  # the poll floors': polled, never asked for a code
     try:
         for renderer in renderers:
             procs[(renderer, "bench-floor")] = ctx.spawn("bench-floor", [ctx.floor], renderer=renderer)
             procs[(renderer, "bench-floor --tick")] = ctx.spawn("bench-floor", [ctx.floor, "--tick"],
                                                                 renderer=renderer)
+            for name, options in (("bench-poll-floor", ()), ("bench-poll-floor --tick", ("--tick",))):
+                emulator = poll_emulators[(renderer, name)] = Emulator(ctx)
+                url = f"{emulator.url}/api/v3/check-qrcode-status?qrcodeId=QrsBenchPollFloor"
+                procs[(renderer, name)] = ctx.spawn("bench-poll-floor",
+                                                    [ctx.poll_floor, f"--poll={url}", *options],
+                                                    renderer=renderer)
             for name, options in (("qr-signin", ()), ("qr-signin --kiosk", ("--kiosk",))):
                 emulators[(renderer, name)] = Emulator(ctx, "--qr-ttl=3600")
                 procs[(renderer, name)] = ctx.spawn("qr-signin", ctx.app_argv(emulators[(renderer, name)], *options),
@@ -691,7 +703,8 @@ def bench_cpu(ctx, wait, renderers, results):
             emulator.wait_new_code(set(), app=procs[key])
         time.sleep(2)
         codes_before = {key: len(emulator.codes()) for key, emulator in emulators.items()}
-        polls_before = {key: len(status_checks(emulator.log())) for key, emulator in emulators.items()}
+        polled = {**emulators, **poll_emulators}
+        polls_before = {key: len(status_checks(emulator.log())) for key, emulator in polled.items()}
         start = {key: cpu_seconds(proc.pid) for key, proc in procs.items()}
         start_exact = {key: thread_runtimes(proc.pid) for key, proc in procs.items()}
         t0 = time.monotonic()
@@ -713,11 +726,11 @@ def bench_cpu(ctx, wait, renderers, results):
         threads_changed = sorted(" ".join(key) for key in procs
                                  if set(start_exact[key]) != set(end_exact[key]))
         refreshes = {key: len(emulator.codes()) - codes_before[key] for key, emulator in emulators.items()}
-        polls = {key: len(status_checks(emulator.log())) - polls_before[key] for key, emulator in emulators.items()}
+        polls = {key: len(status_checks(emulator.log())) - polls_before[key] for key, emulator in polled.items()}
     finally:
         for proc in procs.values():
             ctx.stop(proc)
-        for emulator in emulators.values():
+        for emulator in list(emulators.values()) + list(poll_emulators.values()):
             emulator.stop()
 
     def fmt_cpu(seconds):
@@ -730,9 +743,15 @@ def bench_cpu(ctx, wait, renderers, results):
     for renderer in renderers:
         floor = used[(renderer, "bench-floor")]
         tick = used[(renderer, "bench-floor --tick")]
+        poll_tick = used[(renderer, "bench-poll-floor --tick")]
         rows = [
             ("bench-floor: CPU per 10 min", fmt_cpu(per_10_min(floor)), "", ""),
             ("bench-floor --tick (a label changing every second)", fmt_cpu(per_10_min(tick)), "", ""),
+            ("bench-poll-floor (a GET every 1.5 s through libsoup)",
+             fmt_cpu(per_10_min(used[(renderer, "bench-poll-floor")])), "", ""),
+            ("bench-poll-floor: status polls", f"{polls[(renderer, 'bench-poll-floor')]}", "", ""),
+            ("bench-poll-floor --tick (the GET and the label)", fmt_cpu(per_10_min(poll_tick)),
+             f"{GOAL_IDLE_CPU_S:.2f} s (goal)", fmt_ratio(per_10_min(poll_tick), GOAL_IDLE_CPU_S)),
         ]
         for name in ("qr-signin", "qr-signin --kiosk"):
             key = (renderer, name)
@@ -741,6 +760,8 @@ def bench_cpu(ctx, wait, renderers, results):
                  f"{GOAL_IDLE_CPU_S:.2f} s (goal)", fmt_ratio(per_10_min(used[key]), GOAL_IDLE_CPU_S)),
                 (f"{name}: against bench-floor --tick", fmt_cpu(per_10_min(used[key])),
                  fmt_cpu(per_10_min(tick)), fmt_ratio(used[key], tick)),
+                (f"{name}: against bench-poll-floor --tick", fmt_cpu(per_10_min(used[key])),
+                 fmt_cpu(per_10_min(poll_tick)), fmt_ratio(used[key], poll_tick)),
                 (f"{name}: status polls / new codes", f"{polls[key]} / {refreshes[key]}", "", ""),
                 (f"{name}: CPU per 10 min by tick sampling (utime + stime)",
                  fmt_cpu(per_10_min(ticked[key])), "", ""),
@@ -753,18 +774,21 @@ def bench_cpu(ctx, wait, renderers, results):
             "kiosk forever); the CPU includes those refreshes, a status poll every 1.5 s, and the",
             "countdown of each code's last 30 s.",
             "Baselines: bench-floor idling beside them, and bench-floor --tick, whose label changes every",
-            "second (what a countdown shown all the time would cost at least).",
+            "second (what a countdown shown all the time would cost at least); bench-poll-floor, the same",
+            "window polling its own emulator with libsoup every 1.5 s after each answer (the least polling at",
+            "the PENDING rate costs a GTK program), and with --tick as well: polling and counting down each",
+            "second, which qr-signin does only in each code's last 30 s.",
         ] + ([] if exact else ["/proc/PID/task/*/schedstat cannot be read here: the figures are the tick-sampled ones."]
         ) + ([f"Threads came or went during the wait (one that lived only within it is missed) in: "
               f"{', '.join(threads_changed)}."] if threads_changed else []))
         out[renderer] = {
             "cpu_s": {name: used[(renderer, name)] for name in
-                      ("bench-floor", "bench-floor --tick", "qr-signin", "qr-signin --kiosk")},
+                      CPU_NAMES},
             "cpu_s_per_10_min": {name: per_10_min(used[(renderer, name)]) for name in
-                                 ("bench-floor", "bench-floor --tick", "qr-signin", "qr-signin --kiosk")},
+                                 CPU_NAMES},
             "cpu_s_per_10_min_ticks": {name: per_10_min(ticked[(renderer, name)]) for name in
-                                       ("bench-floor", "bench-floor --tick", "qr-signin", "qr-signin --kiosk")},
-            "status_polls": {name: polls[(renderer, name)] for name in ("qr-signin", "qr-signin --kiosk")},
+                                       CPU_NAMES},
+            "status_polls": {name: polls[(renderer, name)] for name in ("bench-poll-floor", "bench-poll-floor --tick", "qr-signin", "qr-signin --kiosk")},
             "new_codes": {name: refreshes[(renderer, name)] for name in ("qr-signin", "qr-signin --kiosk")},
         }
     results["cpu"] = out
