@@ -138,6 +138,52 @@ take_back_theme (QrsApplication *self)
   self->theme_lent = FALSE;
 }
 
+/*
+ * Resources
+ *
+ * The application has no resource base path, so GtkApplication and
+ * AdwApplication load nothing by themselves at startup. GtkApplication
+ * would add the path's icons/ to the display's icon theme, which creates
+ * the icon theme and starts reading its indexes in a thread; libadwaita's
+ * own resource path, added a few milliseconds later, then waits for that
+ * reading to finish and throws it away, and the first icon on screen reads
+ * the theme again (about 20 ms before the first frame on a 2-core
+ * machine). With libadwaita alone adding its path, right after creating
+ * the icon theme, the one reading happens in a thread while libadwaita
+ * parses its stylesheet.
+ */
+
+static void
+load_style (void)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, RESOURCE_BASE_PATH "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+/* The application's icon is in the system's icon theme once it is
+ * installed; run from the build tree it is only in the resources. Adding
+ * a resource path makes the icon theme read everything again, so that
+ * happens only for the pages that show the icon, and only when the theme
+ * does not have it.
+ */
+static void
+ensure_app_icon (void)
+{
+  const char *path = RESOURCE_BASE_PATH "/icons";
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  g_auto(GStrv) paths = gtk_icon_theme_get_resource_path (theme);
+
+  if ((paths != NULL && g_strv_contains ((const char * const *) paths, path)) ||
+      gtk_icon_theme_has_icon (theme, APP_ID))
+    return;
+
+  gtk_icon_theme_add_resource_path (theme, path);
+}
+
 static int
 qrs_application_handle_local_options (GApplication *app,
                                       GVariantDict *options)
@@ -631,7 +677,10 @@ static void
 show_setup (QrsApplication *self,
             QrsWindow      *window)
 {
-  GtkWidget *page = qrs_setup_page_new (self->settings);
+  GtkWidget *page;
+
+  ensure_app_icon ();
+  page = qrs_setup_page_new (self->settings);
 
   g_signal_connect_object (page, "done", G_CALLBACK (setup_done_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (page, "demo-requested", G_CALLBACK (setup_demo_cb), self, G_CONNECT_SWAPPED);
@@ -676,6 +725,7 @@ qrs_application_startup (GApplication *app)
 
   qrs_trace_mark ("registered on the session bus");
   G_APPLICATION_CLASS (qrs_application_parent_class)->startup (app);
+  load_style ();
   qrs_trace_mark ("GTK and libadwaita initialised");
 
   /* Application accelerators, so the shortcuts window can show them. */
@@ -744,6 +794,7 @@ qrs_application_about_action (GSimpleAction *action,
 
   g_assert (QRS_IS_APPLICATION (self));
 
+  ensure_app_icon ();
   adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
                          "application-name", _("QR Sign-In"),
                          "application-icon", APP_ID,
@@ -841,11 +892,18 @@ qrs_application_init (QrsApplication *self)
 QrsApplication *
 qrs_application_new (void)
 {
-  return g_object_new (QRS_TYPE_APPLICATION,
-                       "application-id", APP_ID,
-                       "flags", G_APPLICATION_NON_UNIQUE,
-                       "resource-base-path", RESOURCE_BASE_PATH,
-                       NULL);
+  QrsApplication *self = g_object_new (QRS_TYPE_APPLICATION,
+                                       "application-id", APP_ID,
+                                       "flags", G_APPLICATION_NON_UNIQUE,
+                                       NULL);
+
+  /* No automatic resources (GApplication derives the path from the id):
+   * startup loads the stylesheet, and the icons are added when needed.
+   * See qrs_application_startup().
+   */
+  g_application_set_resource_base_path (G_APPLICATION (self), NULL);
+
+  return self;
 }
 
 /**
