@@ -899,7 +899,7 @@ qrs_application_new (void)
 
   /* No automatic resources (GApplication derives the path from the id):
    * startup loads the stylesheet, and the icons are added when needed.
-   * See qrs_application_startup().
+   * See "Resources" above.
    */
   g_application_set_resource_base_path (G_APPLICATION (self), NULL);
 
