@@ -66,9 +66,7 @@ qrs_picture_decode (GBytes *bytes)
   return texture;
 }
 
-/* How far down the picture the loader has decoded: gdk-pixbuf closes a
- * PNG that stops short without an error, and fills in the rest.
- */
+/* How far down the picture the loader has decoded. */
 static void
 area_updated_cb (GdkPixbufLoader *loader,
                  int              x,
@@ -82,6 +80,38 @@ area_updated_cb (GdkPixbufLoader *loader,
   *rows_done = MAX (*rows_done, y + height);
 }
 
+/* A PNG or JPEG that check_size() let through, decoded in full, or NULL:
+ * gdk-pixbuf closes a PNG that stops short without an error and fills in
+ * the rest, so the rows it decoded are counted.
+ */
+static GdkPixbuf *
+load_pixbuf (GBytes  *bytes,
+             GError **error)
+{
+  const guint8 *data = g_bytes_get_data (bytes, NULL);
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  GdkPixbuf *pixbuf;
+  gboolean written;
+  int rows_done = 0;
+
+  loader = gdk_pixbuf_loader_new_with_type (memcmp (data, "\x89PNG", 4) == 0 ? "png" : "jpeg", error);
+  if (loader == NULL)
+    return NULL;
+
+  g_signal_connect (loader, "area-updated", G_CALLBACK (area_updated_cb), &rows_done);
+  written = gdk_pixbuf_loader_write_bytes (loader, bytes, error);
+
+  /* Closed either way: a loader let go of open complains. */
+  if (!gdk_pixbuf_loader_close (loader, written ? error : NULL) || !written)
+    return NULL;
+
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL || rows_done < gdk_pixbuf_get_height (pixbuf))
+    return NULL;
+
+  return g_object_ref (pixbuf);
+}
+
 /* Reads the server's QR picture back into modules, so that it is drawn as
  * crisply as a locally made one at any size. It is never shown as it is,
  * so it is decoded by GdkPixbuf, whose pixels can be read as they come:
@@ -92,34 +122,16 @@ QrsQrMatrix *
 qrs_picture_sample_qr (GBytes  *bytes,
                        GError **error)
 {
-  const guint8 *data = g_bytes_get_data (bytes, NULL);
-  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree guint8 *grey = NULL;
-  GdkPixbuf *pixbuf = NULL;
   const guint8 *pixels;
   int width, height, stride, channels;
-  int rows_done = 0;
 
   if (check_size (bytes))
-    {
-      /* check_size() knows it is one of the two. */
-      loader = gdk_pixbuf_loader_new_with_type (memcmp (data, "\x89PNG", 4) == 0 ? "png" : "jpeg", &local_error);
-      if (loader != NULL)
-        {
-          gboolean written;
-
-          g_signal_connect (loader, "area-updated", G_CALLBACK (area_updated_cb), &rows_done);
-          written = gdk_pixbuf_loader_write_bytes (loader, bytes, &local_error);
-
-          /* Closed either way: a loader let go of open complains. */
-          if (gdk_pixbuf_loader_close (loader, written ? &local_error : NULL) && written)
-            pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
-        }
-    }
+    pixbuf = load_pixbuf (bytes, &local_error);
 
   if (pixbuf == NULL ||
-      rows_done < gdk_pixbuf_get_height (pixbuf) ||
       gdk_pixbuf_get_colorspace (pixbuf) != GDK_COLORSPACE_RGB ||
       gdk_pixbuf_get_bits_per_sample (pixbuf) != 8)
     {
